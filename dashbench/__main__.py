@@ -1,0 +1,3 @@
+from dashbench.cli import main
+
+raise SystemExit(main())
