@@ -145,3 +145,8 @@ def require_node_option(option: str) -> None:
         raise NotImplementedError(
             f"langgraph {LANGGRAPH_VERSION} has no add_node({option}=...) option"
         )
+
+
+def route_on_next(state: dict[str, Any]) -> str:
+    """DashFlow's routers read ``state.next`` and look it up in the path map."""
+    return state["next"]
