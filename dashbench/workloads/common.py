@@ -17,6 +17,9 @@ from importlib.metadata import version
 from typing import Any
 
 from langgraph.graph import END, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+
+from dashbench.workloads.states import ComplexState
 
 LANGGRAPH_VERSION = version("langgraph")
 
@@ -150,3 +153,26 @@ def require_node_option(option: str) -> None:
 def route_on_next(state: dict[str, Any]) -> str:
     """DashFlow's routers read ``state.next`` and look it up in the path map."""
     return state["next"]
+
+
+def counting_loop(iterations: int, checkpointer: Any = None) -> CompiledStateGraph:
+    """Compiled self-loop on ``processor``: counter + 1 and ``"Iteration {counter}"`` per run,
+    leaving through ``next == "end"`` once counter reaches ``iterations``.
+
+    DashFlow's loop ids differ only in that bound (5 in conditional_branching and
+    checkpointing, 100 in stress_tests), so one builder serves them all.
+    """
+
+    def iterate(state: dict[str, Any]) -> dict[str, Any]:
+        counter = state["counter"] + 1
+        return {
+            "counter": counter,
+            "messages": [*state["messages"], f"Iteration {counter}"],
+            "next": "end" if counter >= iterations else "continue",
+        }
+
+    builder = StateGraph(ComplexState)
+    builder.add_node("processor", iterate)
+    builder.add_conditional_edges("processor", route_on_next, {"continue": "processor", "end": END})
+    builder.set_entry_point("processor")
+    return builder.compile(checkpointer=checkpointer)
