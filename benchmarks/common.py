@@ -8,7 +8,9 @@ to that id (so the site reads like Criterion) and leaves ``criterion_id`` and
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from dashbench.workloads.common import RECURSION_LIMIT, run_config
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -30,3 +32,18 @@ def paired(criterion_id: str, *, approximate: str | None = None) -> Callable[[F]
         return func
 
     return mark
+
+
+class CompiledGraph:
+    """Base for ids whose Criterion closure builds and compiles the graph before ``iter``.
+
+    ``setup`` does exactly that, untimed, and pins the run config; subclasses set ``build``
+    (a staticmethod returning the compiled graph) and time ``self.app.invoke(...)``.
+    """
+
+    build: Callable[[], Any]
+    recursion_limit: int = RECURSION_LIMIT
+
+    def setup(self) -> None:
+        self.app = self.build()
+        self.config = run_config(recursion_limit=self.recursion_limit)
