@@ -47,3 +47,18 @@ class CompiledGraph:
     def setup(self) -> None:
         self.app = self.build()
         self.config = run_config(recursion_limit=self.recursion_limit)
+
+
+def setup_baseline(criterion_id: str) -> Callable[[Any], None]:
+    """An empty ``peakmem_reference`` for a class that has a ``peakmem_`` twin.
+
+    asv's peakmem is the whole process's peak RSS, imports and ``setup`` included; this
+    twin runs ``setup`` alone, so the difference is the workload's own memory (the
+    scikit-image pattern). It carries no ``criterion_id``: it pairs with nothing.
+    """
+
+    def peakmem_reference(self: Any) -> None:
+        """Setup alone."""
+
+    peakmem_reference.pretty_name = f"{criterion_id} (peakmem of setup alone)"
+    return peakmem_reference
