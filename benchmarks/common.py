@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from dashbench.workloads.common import RECURSION_LIMIT, run_config
-
 F = TypeVar("F", bound=Callable[..., object])
 
 
@@ -32,21 +30,6 @@ def paired(criterion_id: str, *, approximate: str | None = None) -> Callable[[F]
         return func
 
     return mark
-
-
-class CompiledGraph:
-    """Base for ids whose Criterion closure builds and compiles the graph before ``iter``.
-
-    ``setup`` does exactly that, untimed, and pins the run config; subclasses set ``build``
-    (a staticmethod returning the compiled graph) and time ``self.app.invoke(...)``.
-    """
-
-    build: Callable[[], Any]
-    recursion_limit: int = RECURSION_LIMIT
-
-    def setup(self) -> None:
-        self.app = self.build()
-        self.config = run_config(recursion_limit=self.recursion_limit)
 
 
 def setup_baseline(criterion_id: str) -> Callable[[Any], None]:
