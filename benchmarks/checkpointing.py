@@ -1,0 +1,108 @@
+"""checkpointing: invoke with a checkpointer that saves after every superstep.
+
+Per sample, like Criterion's closure, setup creates the saver, compiles the graph with it and
+starts a thread-id counter. Every call gets a fresh ``thread_id`` (``<Rust thread id>-<n>``):
+LangGraph would resume a reused thread and fold the new input into it, whereas DashFlow's
+``invoke`` starts from the given state every time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.memory import MemorySaver
+
+from dashbench.workloads import checkpointing as wl
+from dashbench.workloads.common import ThreadIds, run_config
+from dashbench.workloads.states import make_complex
+
+from .common import paired
+from .harness import InvokeTiming
+
+FILE_REASON = (
+    "DashFlow's FileCheckpointer (bincode, CRC header, fsync + rename per save) is paired with "
+    "LangGraph's SqliteSaver on a temp-dir database (msgpack, WAL commit with fsync per put): "
+    "different storage engine and serializer"
+)
+
+
+class Checkpointed(InvokeTiming):
+    """Base: ``build`` compiles the graph with the saver; ``thread`` is DashFlow's thread id."""
+
+    build: Callable[[BaseCheckpointSaver], Any]
+    thread: str
+
+    def make_saver(self) -> BaseCheckpointSaver:
+        return MemorySaver()
+
+    def setup(self) -> None:
+        self.app = self.build(self.make_saver())
+        self.thread_ids = ThreadIds(self.thread)
+        self.prime()
+
+
+class FileCheckpointed(Checkpointed):
+    """Base for the file ids: a SQLite database in a temp dir made in setup, removed in teardown.
+
+    A call costs tens of milliseconds (an fsync per put), and setup (a new database) as much
+    again, so fewer calls per sample keep the pair within its share of the run's time budget.
+    """
+
+    number = 4
+    repeat = (6, 12, 6.0)
+
+    def make_saver(self) -> BaseCheckpointSaver:
+        self.storage = wl.SqliteFileSaver()
+        return self.storage.saver
+
+    def teardown(self) -> None:
+        self.storage.close()
+
+
+class MemoryCheckpoint3Nodes(Checkpointed):
+    build = staticmethod(wl.build_checkpoint_3_nodes)
+    thread = "bench_thread_1"
+
+    @paired("checkpointing/memory_checkpoint_3_nodes")
+    def time_memory_checkpoint_3_nodes(self):
+        return self.app.invoke(make_complex(), run_config(self.thread_ids()))
+
+
+class MemoryCheckpoint5Nodes(Checkpointed):
+    build = staticmethod(wl.build_checkpoint_5_nodes)
+    thread = "bench_thread_2"
+
+    @paired("checkpointing/memory_checkpoint_5_nodes")
+    def time_memory_checkpoint_5_nodes(self):
+        return self.app.invoke(make_complex(), run_config(self.thread_ids()))
+
+
+class MemoryCheckpointLoop5Iterations(Checkpointed):
+    build = staticmethod(wl.build_checkpoint_loop_5_iterations)
+    thread = "bench_thread_3"
+
+    @paired("checkpointing/memory_checkpoint_loop_5_iterations")
+    def time_memory_checkpoint_loop_5_iterations(self):
+        return self.app.invoke(make_complex(), run_config(self.thread_ids()))
+
+
+class FileCheckpoint3Nodes(FileCheckpointed):
+    build = staticmethod(wl.build_checkpoint_3_nodes)
+    thread = "bench_file_thread_1"
+
+    @paired("checkpointing/file_checkpoint_3_nodes", approximate=FILE_REASON)
+    def time_file_checkpoint_3_nodes(self):
+        """Approximate: SqliteSaver stands in for DashFlow's FileCheckpointer (FILE_REASON)."""
+        return self.app.invoke(make_complex(), run_config(self.thread_ids()))
+
+
+class FileCheckpoint5Nodes(FileCheckpointed):
+    build = staticmethod(wl.build_checkpoint_5_nodes)
+    thread = "bench_file_thread_2"
+
+    @paired("checkpointing/file_checkpoint_5_nodes", approximate=FILE_REASON)
+    def time_file_checkpoint_5_nodes(self):
+        """Approximate: SqliteSaver stands in for DashFlow's FileCheckpointer (FILE_REASON)."""
+        return self.app.invoke(make_complex(), run_config(self.thread_ids()))

@@ -1,0 +1,68 @@
+"""event_streaming: ``time_`` is ``State::new()`` + open the stream + drain it, counting chunks.
+
+The count is returned so tests can check that a mode really streamed (an unknown mode
+yields nothing on some LangGraph lines instead of failing).
+"""
+
+from __future__ import annotations
+
+from dashbench.workloads import event_streaming as wl
+from dashbench.workloads.common import count_chunks, require_stream_mode
+from dashbench.workloads.states import make_complex
+
+from .common import paired
+from .harness import CompiledGraph
+
+EVENTS_REASON = (
+    "DashFlow's Events mode (NodeStart + NodeEnd with a state clone per node, then Done: 11) "
+    "has no LangGraph twin; stream_mode='debug' emits a task and a task_result per node (10)"
+)
+UPDATES_REASON = (
+    "DashFlow's Updates events carry the whole state (3 + Done); LangGraph's 'updates' chunks "
+    "carry only each node's delta (3)"
+)
+PARALLEL_REASON = (
+    "DashFlow's stream() runs the 3 workers one after another with no merge (5 values + Done); "
+    "LangGraph runs them as one parallel superstep (4 values: input, start, workers, collect)"
+)
+
+
+class StreamValues5Nodes(CompiledGraph):
+    build = staticmethod(wl.build_stream_5_nodes)
+
+    @paired("event_streaming/stream_values_5_nodes")
+    def time_stream_values_5_nodes(self):
+        return count_chunks(self.app.stream(make_complex(), self.config, stream_mode="values"))
+
+
+class StreamEvents5Nodes(CompiledGraph):
+    build = staticmethod(wl.build_stream_5_nodes)
+
+    def setup(self) -> None:
+        require_stream_mode(wl.EVENTS_MODE)
+        super().setup()
+
+    @paired("event_streaming/stream_events_5_nodes", approximate=EVENTS_REASON)
+    def time_stream_events_5_nodes(self):
+        """Approximate: LangGraph's debug stream stands in for DashFlow's Events (EVENTS_REASON)."""
+        return count_chunks(
+            self.app.stream(make_complex(), self.config, stream_mode=wl.EVENTS_MODE)
+        )
+
+
+class StreamUpdates3NodesComplex(CompiledGraph):
+    build = staticmethod(wl.build_stream_updates_3_nodes)
+
+    @paired("event_streaming/stream_updates_3_nodes_complex", approximate=UPDATES_REASON)
+    def time_stream_updates_3_nodes_complex(self):
+        """Approximate: delta chunks instead of full-state events (UPDATES_REASON)."""
+        return count_chunks(self.app.stream(make_complex(), self.config, stream_mode="updates"))
+
+
+class StreamParallel3Workers(CompiledGraph):
+    build = staticmethod(wl.build_stream_parallel_3_workers)
+
+    @paired("event_streaming/stream_parallel_3_workers", approximate=PARALLEL_REASON)
+    def time_stream_parallel_3_workers(self):
+        """Approximate: one parallel superstep, not chained workers (PARALLEL_REASON)."""
+        return count_chunks(self.app.stream(make_complex(), self.config, stream_mode="values"))
