@@ -1,1 +1,4 @@
-"""Criterion.rs results as asv benchmarks: read Criterion trees, run cargo bench, keep a per-commit store."""
+"""Criterion.rs results as asv benchmarks.
+
+Read Criterion trees, run cargo bench per commit, keep a per-commit store.
+"""

@@ -1,0 +1,216 @@
+"""``dashbench criterion``: inspect Criterion trees, fill the store, keep the manifest, backfill."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from asv.util import human_value
+
+from dashbench.errors import DashbenchError
+from rust_bridge.checkout import resolve_commit
+from rust_bridge.reader import DEFAULT_BASELINE, CriterionTree, Problem, read_tree
+from rust_bridge.settings import Settings, load_settings
+from rust_bridge.store import CriterionStore, StoreEntry
+
+EXIT_OK = 0
+EXIT_ERROR = 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "criterion",
+        help="Criterion (Rust) results: show, import, run, manifest, backfill",
+        description=__doc__,
+    )
+    parser.add_argument("--config", help="asv.conf.json to take settings from (default: ./)")
+    sub = parser.add_subparsers(dest="criterion_command", metavar="ACTION", required=True)
+
+    show = sub.add_parser("show", help="list what a Criterion tree holds, and its problems")
+    show.add_argument("dir", type=Path, help="a Criterion output directory (target/criterion)")
+    show.add_argument("--baseline", default=DEFAULT_BASELINE, help="new (default), base or a name")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.set_defaults(handler=_show)
+
+    imp = sub.add_parser("import", help="put a Criterion tree made elsewhere into the store")
+    imp.add_argument("dir", type=Path, help="a Criterion output directory (target/criterion)")
+    imp.add_argument("--commit", required=True, help="the commit the tree was measured at")
+    imp.add_argument("--baseline", default=DEFAULT_BASELINE, help="new (default), base or a name")
+    imp.set_defaults(handler=_import)
+
+    run = sub.add_parser("run", help="cargo bench one commit into the store")
+    run.add_argument("--commit", default="HEAD", help="commit to measure (default HEAD)")
+    run.add_argument("--filter", help="Criterion filter: a regex on benchmark ids")
+    run.add_argument("--quick", action="store_true", help="1 s warm-up and measurement")
+    run.add_argument("--checkout", type=Path, help="an existing checkout of that commit to use")
+    run.set_defaults(handler=_run)
+
+    manifest = sub.add_parser("manifest", help="regenerate the committed Criterion manifest")
+    manifest.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        help="take ids from this Criterion tree instead of `cargo bench -- --list`",
+    )
+    manifest.add_argument("--output", type=Path, help="where to write (default from settings)")
+    manifest.set_defaults(handler=_manifest)
+
+    backfill = sub.add_parser("backfill", help="store entries of past commits -> asv results")
+    backfill.add_argument("--range", required=True, dest="range_spec", help="git range A..B")
+    backfill.add_argument("--machine", help="asv machine name (default: this machine's)")
+    backfill.add_argument("--env-name", default="criterion-backfill", help="asv env name")
+    backfill.add_argument(
+        "--run-missing", action="store_true", help="cargo bench commits with no store entry"
+    )
+    backfill.add_argument("--quick", action="store_true", help="quick mode for --run-missing")
+    backfill.set_defaults(handler=_backfill)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(args.config)
+
+
+def print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+
+
+def _read(args: argparse.Namespace) -> CriterionTree:
+    tree = read_tree(args.dir, args.baseline)
+    print_problems(tree.problems)
+    if not tree.records:
+        raise DashbenchError(
+            f"{args.dir}: no readable Criterion benchmark for baseline {args.baseline!r}"
+            + (f" ({len(tree.problems)} problem(s) above)" if tree.problems else "")
+        )
+    return tree
+
+
+def _show(args: argparse.Namespace) -> int:
+    tree = _read(args)
+    if args.json:
+        rows = [
+            {
+                "id": r.full_id,
+                "median": r.median.point,
+                "mean": r.mean.point,
+                "median_ci": [r.median.lower, r.median.upper],
+                "mean_ci": [r.mean.lower, r.mean.upper],
+                "confidence_level": r.median.confidence_level,
+                "samples": len(r.samples),
+                "throughput": None
+                if r.throughput is None
+                else {"kind": r.throughput.kind, "amount": r.throughput.amount},
+                "directory": r.directory,
+            }
+            for r in tree.records
+        ]
+        problems = [{"path": p.path, "message": p.message} for p in tree.problems]
+        json.dump({"benchmarks": rows, "problems": problems}, sys.stdout, indent=2)
+        print()
+        return EXIT_OK
+    width = max(len(r.full_id) for r in tree.records)
+    print(f"{'id':<{width}}  {'median':>10}  {'mean':>10}  {'median CI':>23}  {'n':>4}  throughput")
+    for r in tree.records:
+        ci = f"{human_value(r.median.lower, 'seconds')} - {human_value(r.median.upper, 'seconds')}"
+        throughput = "" if r.throughput is None else f"{r.throughput.amount} {r.throughput.kind}"
+        print(
+            f"{r.full_id:<{width}}  {human_value(r.median.point, 'seconds'):>10}  "
+            f"{human_value(r.mean.point, 'seconds'):>10}  {ci:>23}  {len(r.samples):>4}  "
+            f"{throughput}"
+        )
+    print(f"{len(tree.records)} benchmark(s), {len(tree.problems)} problem(s)")
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    commit = resolve_commit(settings.git_dir, args.commit)
+    tree = _read(args)
+    provenance = {
+        "producer": "import",
+        "source": str(Path(args.dir).resolve()),
+        "baseline": args.baseline,
+    }
+    entry = CriterionStore(settings.store).put(
+        commit, tree.records, problems=tree.problems, provenance=provenance
+    )
+    print(
+        f"imported {len(tree.records)} benchmark(s) for {commit} into "
+        f"{CriterionStore(settings.store).entry_path(commit)} "
+        f"({len(entry.records)} in the entry)"
+    )
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from rust_bridge.runner import RunOptions, run_commit
+
+    settings = _settings(args)
+    commit = resolve_commit(settings.git_dir, args.commit)
+    entry = run_commit(
+        settings,
+        commit,
+        RunOptions(filter=args.filter, quick=args.quick),
+        checkout=args.checkout,
+        progress=lambda line: print(line, file=sys.stderr),
+    )
+    return _summarise(entry, commit, settings)
+
+
+def _summarise(entry: StoreEntry, commit: str, settings: Settings) -> int:
+    run = entry.runs[-1] if entry.runs else {}
+    print_problems(entry.problems)
+    for failure in entry.failures.values():
+        print(f"failed: {failure.full_id}: {failure.reason}", file=sys.stderr)
+    print(
+        f"{commit}: {len(entry.records)} result(s), {len(entry.failures)} failure(s) in "
+        f"{CriterionStore(settings.store).entry_path(commit)}"
+        + (f" ({run['duration_s']:.0f} s)" if "duration_s" in run else "")
+    )
+    if not entry.records:
+        raise DashbenchError(f"{commit}: nothing was measured")
+    return EXIT_OK
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    from rust_bridge.manifest import build_manifest, ids_from_titles, write_manifest
+
+    settings = _settings(args)
+    if args.source is not None:
+        tree = _read(argparse.Namespace(dir=args.source, baseline=DEFAULT_BASELINE))
+        ids = [(r.group_id, r.full_id) for r in tree.records]
+    else:
+        from rust_bridge.runner import list_ids
+
+        ids = ids_from_titles(
+            list_ids(settings.crate_dir(), settings.rust_bench, settings.cargo_target_dir())
+        )
+    entries = build_manifest(ids)
+    output = args.output or settings.manifest
+    write_manifest(output, entries, settings.rust_crate, settings.rust_bench)
+    classes = len({e.class_name for e in entries})
+    print(f"{output}: {len(entries)} Criterion id(s) in {classes} class(es)")
+    return EXIT_OK
+
+
+def _backfill(args: argparse.Namespace) -> int:
+    from rust_bridge.backfill import backfill
+
+    settings = _settings(args)
+    report = backfill(
+        settings,
+        args.range_spec,
+        machine=args.machine,
+        env_name=args.env_name,
+        run_missing=args.run_missing,
+        quick=args.quick,
+        progress=lambda line: print(line, file=sys.stderr),
+    )
+    for line in report.lines():
+        print(line)
+    if not report.imported:
+        raise DashbenchError(f"{args.range_spec}: no commit had Criterion results to import")
+    return EXIT_OK

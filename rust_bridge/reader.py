@@ -1,0 +1,328 @@
+"""Read a Criterion.rs output tree into typed records.
+
+Criterion's directory names are lossy (characters replaced, parts cut at 64 bytes, collisions
+suffixed), so every id comes from ``benchmark.json``. Each unsound benchmark becomes a
+:class:`Problem` naming the file; the sound ones are still returned.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+NS = 1e-9  # Criterion writes nanoseconds; asv's "seconds" unit wants seconds.
+ESTIMATE_KINDS = ("mean", "median", "slope", "std_dev", "median_abs_dev")
+THROUGHPUT_KINDS = ("Elements", "Bytes", "BytesDecimal")
+DEFAULT_BASELINE = "new"
+
+
+class InvalidInput(ValueError):
+    """One benchmark's files cannot be trusted; the message says what and where."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A Criterion point estimate with its bootstrap CI, in seconds per iteration."""
+
+    point: float
+    standard_error: float
+    lower: float
+    upper: float
+    confidence_level: float
+
+
+@dataclass(frozen=True)
+class Throughput:
+    kind: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class BenchmarkRecord:
+    full_id: str
+    group_id: str
+    function_id: str | None
+    value_str: str | None
+    baseline: str
+    directory: str
+    throughput: Throughput | None
+    sampling_mode: str
+    samples: tuple[float, ...]  # seconds per iteration, one per Criterion sample
+    mean: Estimate
+    median: Estimate
+    std_dev: Estimate
+    median_abs_dev: Estimate
+    slope: Estimate | None  # None in Flat sampling mode
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "full_id": self.full_id,
+            "group_id": self.group_id,
+            "function_id": self.function_id,
+            "value_str": self.value_str,
+            "baseline": self.baseline,
+            "directory": self.directory,
+            "throughput": None
+            if self.throughput is None
+            else {"kind": self.throughput.kind, "amount": self.throughput.amount},
+            "sampling_mode": self.sampling_mode,
+            "samples": list(self.samples),
+            **{k: _estimate_dict(getattr(self, k)) for k in ESTIMATE_KINDS},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BenchmarkRecord:
+        throughput = data.get("throughput")
+        return cls(
+            full_id=data["full_id"],
+            group_id=data["group_id"],
+            function_id=data.get("function_id"),
+            value_str=data.get("value_str"),
+            baseline=data.get("baseline", DEFAULT_BASELINE),
+            directory=data.get("directory", ""),
+            throughput=None if throughput is None else Throughput(**throughput),
+            sampling_mode=data.get("sampling_mode", ""),
+            samples=tuple(data["samples"]),
+            **{k: None if data.get(k) is None else Estimate(**data[k]) for k in ESTIMATE_KINDS},
+        )
+
+
+def _estimate_dict(estimate: Estimate | None) -> dict[str, float] | None:
+    if estimate is None:
+        return None
+    return {
+        "point": estimate.point,
+        "standard_error": estimate.standard_error,
+        "lower": estimate.lower,
+        "upper": estimate.upper,
+        "confidence_level": estimate.confidence_level,
+    }
+
+
+@dataclass
+class CriterionTree:
+    """What one read of a Criterion directory produced."""
+
+    root: Path
+    baseline: str
+    records: list[BenchmarkRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def criterion_home(cwd: Path | None = None) -> Path:
+    """Where Criterion writes, by its own rule: $CRITERION_HOME, $CARGO_TARGET_DIR/criterion,
+    else target/criterion."""
+    if home := os.environ.get("CRITERION_HOME"):
+        return Path(home)
+    base = Path(cwd or ".")
+    if target := os.environ.get("CARGO_TARGET_DIR"):
+        return base / target / "criterion"
+    return base / "target" / "criterion"
+
+
+def read_tree(root: Path | str, baseline: str = DEFAULT_BASELINE) -> CriterionTree:
+    """Read every benchmark saved under ``root`` for ``baseline`` (new, base or a named one)."""
+    root = Path(root)
+    tree = CriterionTree(root=root, baseline=baseline)
+    if not root.is_dir():
+        tree.problems.append(Problem(str(root), "not a directory"))
+        return tree
+    real_root = root.resolve()
+    by_id: dict[str, list[BenchmarkRecord]] = {}
+    for bench_dir in _baseline_dirs(root, real_root, baseline, tree.problems):
+        try:
+            record = read_benchmark(bench_dir, root, tree.problems, real_root)
+        except InvalidInput as exc:
+            tree.problems.append(Problem(*exc.args))
+            continue
+        by_id.setdefault(record.full_id, []).append(record)
+    for full_id, found in sorted(by_id.items()):
+        if len(found) == 1:
+            tree.records.append(found[0])
+            continue
+        # Criterion never writes one id twice; a copy or a stale tree did, and which
+        # one is current cannot be told from the files, so neither is trusted.
+        dirs = ", ".join(str(root / r.directory / baseline / "benchmark.json") for r in found)
+        tree.problems.append(
+            Problem(dirs, f"{len(found)} directories carry the same full_id {full_id!r}; skipped")
+        )
+    return tree
+
+
+def _baseline_dirs(
+    directory: Path, real_root: Path, baseline: str, problems: list[Problem]
+) -> Iterator[Path]:
+    """Yield ``.../<baseline>`` directories that hold a benchmark.json, staying inside the tree."""
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(Problem(str(directory), f"cannot list directory: {exc.strerror}"))
+        return
+    for entry in entries:
+        if not entry.is_dir():
+            continue
+        path = Path(entry.path)
+        if entry.is_symlink() and not _inside(path, real_root):
+            problems.append(Problem(str(path), "symlink points outside the Criterion tree"))
+            continue
+        if os.path.lexists(os.path.join(entry.path, "benchmark.json")):
+            if entry.name == baseline:
+                yield path
+            continue  # a baseline directory of some other name: new/, base/, change/...
+        yield from _baseline_dirs(path, real_root, baseline, problems)
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    return path.resolve().is_relative_to(real_root)
+
+
+def read_benchmark(
+    bench_dir: Path, root: Path, problems: list[Problem], real_root: Path | None = None
+) -> BenchmarkRecord:
+    """Read one ``<id dir>/<baseline>/`` directory; raise InvalidInput naming the bad file.
+
+    Flaws that leave the measurement sound (an unknown throughput kind) are appended to
+    ``problems`` and the record is still returned.
+    """
+    real_root = real_root or root.resolve()
+    meta = _load(bench_dir / "benchmark.json", real_root)
+    estimates = _load(bench_dir / "estimates.json", real_root)
+    sample = _load(bench_dir / "sample.json", real_root)
+
+    meta_path = str(bench_dir / "benchmark.json")
+    full_id = _string(meta, "full_id", meta_path)
+    group_id = _string(meta, "group_id", meta_path)
+    function_id = _optional_string(meta, "function_id", meta_path)
+    value_str = _optional_string(meta, "value_str", meta_path)
+
+    est_path = str(bench_dir / "estimates.json")
+    parsed = {k: _estimate(estimates, k, est_path, optional=k == "slope") for k in ESTIMATE_KINDS}
+
+    return BenchmarkRecord(
+        full_id=full_id,
+        group_id=group_id,
+        function_id=function_id,
+        value_str=value_str,
+        baseline=bench_dir.name,
+        directory=bench_dir.parent.relative_to(root).as_posix(),
+        throughput=_throughput(meta.get("throughput"), meta_path, problems),
+        sampling_mode=str(sample.get("sampling_mode", "")),
+        samples=_samples(sample, str(bench_dir / "sample.json")),
+        **parsed,
+    )
+
+
+def _load(path: Path, real_root: Path) -> dict[str, Any]:
+    if not os.path.lexists(path):
+        raise InvalidInput(str(path), "missing")
+    if path.is_symlink() and not _inside(path, real_root):
+        raise InvalidInput(str(path), "symlink points outside the Criterion tree")
+    try:
+        with open(path, "rb") as fh:
+            data = json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(str(path), f"invalid JSON ({exc})") from None
+    except OSError as exc:
+        raise InvalidInput(str(path), f"cannot read ({exc.strerror})") from None
+    if not isinstance(data, dict):
+        raise InvalidInput(str(path), f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def _string(data: dict[str, Any], key: str, path: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(path, f"{key!r} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _optional_string(data: dict[str, Any], key: str, path: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(path, f"{key!r} must be a string or null, got {value!r}")
+    return value
+
+
+def _number(value: Any, what: str, path: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInput(path, f"{what} is not a number: {value!r}")
+    if not math.isfinite(value):
+        raise InvalidInput(path, f"{what} is {value!r}")
+    return float(value)
+
+
+def _estimate(data: dict[str, Any], kind: str, path: str, optional: bool) -> Estimate | None:
+    raw = data.get(kind)
+    if raw is None and optional:
+        return None
+    if not isinstance(raw, dict):
+        raise InvalidInput(path, f"estimate {kind!r} is missing or not an object")
+    ci = raw.get("confidence_interval")
+    if not isinstance(ci, dict):
+        raise InvalidInput(path, f"{kind}.confidence_interval is missing or not an object")
+    return Estimate(
+        point=_number(raw.get("point_estimate"), f"{kind}.point_estimate", path) * NS,
+        standard_error=_number(raw.get("standard_error"), f"{kind}.standard_error", path) * NS,
+        lower=_number(ci.get("lower_bound"), f"{kind}.lower_bound", path) * NS,
+        upper=_number(ci.get("upper_bound"), f"{kind}.upper_bound", path) * NS,
+        confidence_level=_number(ci.get("confidence_level"), f"{kind}.confidence_level", path),
+    )
+
+
+def _samples(data: dict[str, Any], path: str) -> tuple[float, ...]:
+    times, iters = data.get("times"), data.get("iters")
+    if not isinstance(times, list) or not isinstance(iters, list):
+        raise InvalidInput(path, "'times' and 'iters' must be lists")
+    if len(times) != len(iters) or not times:
+        raise InvalidInput(path, f"{len(times)} times for {len(iters)} iteration counts")
+    samples = []
+    for i, (t, n) in enumerate(zip(times, iters, strict=True)):
+        t = _number(t, f"times[{i}]", path)
+        n = _number(n, f"iters[{i}]", path)
+        if n <= 0:
+            raise InvalidInput(path, f"iters[{i}] is {n:g}; iteration counts must be positive")
+        if t < 0:
+            raise InvalidInput(path, f"times[{i}] is negative ({t:g})")
+        samples.append(t / n * NS)
+    return tuple(samples)
+
+
+def _throughput(raw: Any, path: str, problems: list[Problem]) -> Throughput | None:
+    """Parse Criterion's throughput; an unreadable one is reported and dropped, since the
+    timing itself is still sound."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or len(raw) != 1:
+        problems.append(
+            Problem(path, f"throughput ignored: expected null or a one-key object, got {raw!r}")
+        )
+        return None
+    ((kind, amount),) = raw.items()
+    if kind not in THROUGHPUT_KINDS:
+        known = ", ".join(THROUGHPUT_KINDS)
+        problems.append(
+            Problem(path, f"throughput ignored: unknown kind {kind!r} (known: {known})")
+        )
+        return None
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        problems.append(
+            Problem(
+                path, f"throughput ignored: {kind} must be a non-negative integer, got {amount!r}"
+            )
+        )
+        return None
+    return Throughput(kind=kind, amount=amount)

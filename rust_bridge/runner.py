@@ -1,0 +1,279 @@
+"""Run the crate's Criterion suite for one commit and put the results in the store.
+
+A panicking benchmark aborts the whole Criterion process, so the runner enumerates the ids
+first (``-- --list``), and after an abort records the first id that left no result as failed
+and starts a new process for the ids after it. Each run writes to a private CRITERION_HOME,
+so results of different commits (or of a stale ``target/criterion``) never mix.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import datetime
+import fcntl
+import os
+import platform
+import re
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dashbench.errors import DashbenchError
+from rust_bridge.cargo import cargo_config_args, cargo_source
+from rust_bridge.checkout import head_of, resolve_commit, worktree
+from rust_bridge.reader import BenchmarkRecord, Problem, read_tree
+from rust_bridge.settings import Settings
+from rust_bridge.store import CriterionStore, Failure, StoreEntry
+
+# Criterion 0.3 takes whole seconds; 1 s warm-up and 1 s measurement is its floor.
+QUICK_ARGS = ("--warm-up-time", "1", "--measurement-time", "1", "--nresamples", "10000")
+# Environment that changes what the benchmarks measure or how they are built.
+RECORDED_ENV = re.compile(r"^(DASHFLOW_|RUST|CARGO_|CRITERION_)")
+SECRET_ENV = re.compile(r"TOKEN|SECRET|PASSWORD|KEY", re.IGNORECASE)
+ALWAYS_RECORDED = ("DASHFLOW_TRACE", "RUSTFLAGS", "CARGO_PROFILE_BENCH_LTO")
+TITLE_LIMIT = 100  # Criterion's --list prints titles cut at 100 bytes with "..."
+LOG_TAIL = 40
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    filter: str | None = None  # a Criterion (Rust regex) filter on full ids
+    quick: bool = False
+    extra_args: tuple[str, ...] = ()
+
+
+@dataclass
+class SuiteRun:
+    """What one run of the suite produced, before it is stored."""
+
+    records: list[BenchmarkRecord] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def run_commit(
+    settings: Settings,
+    commit: str,
+    options: RunOptions | None = None,
+    checkout: Path | None = None,
+    store: CriterionStore | None = None,
+    progress: Progress | None = None,
+) -> StoreEntry:
+    """Benchmark ``commit`` and merge the results into the store; return the stored entry.
+
+    ``checkout`` is used when it already holds ``commit`` (asv's ``$ASV_ENV_DIR/project``);
+    otherwise a worktree is made at a fixed path beside the shared target dir.
+    """
+    options = options or RunOptions()
+    commit = resolve_commit(settings.git_dir, commit)
+    store = store or CriterionStore(settings.store)
+    target_dir = settings.cargo_target_dir()
+    started = time.monotonic()
+    with _checkout_of(settings, commit, checkout, target_dir) as tree:
+        run = run_suite(
+            tree / settings.rust_crate, settings.rust_bench, target_dir, options, progress
+        )
+        provenance = provenance_of(tree / settings.rust_crate, settings, options, target_dir)
+    provenance.update(
+        producer="runner",
+        checkout="given" if checkout and tree == checkout else "worktree",
+        duration_s=round(time.monotonic() - started, 3),
+    )
+    return store.put(commit, run.records, run.failures, run.problems, provenance)
+
+
+@contextlib.contextmanager
+def _checkout_of(
+    settings: Settings, commit: str, checkout: Path | None, target_dir: Path
+) -> Iterator[Path]:
+    if checkout is not None and head_of(checkout) == commit:
+        yield checkout
+        return
+    target_dir.mkdir(parents=True, exist_ok=True)
+    with (
+        _flock(target_dir / "dashbench-checkout.lock"),
+        worktree(settings.git_dir, commit, target_dir / "dashbench-checkout") as path,
+    ):
+        yield path
+
+
+@contextlib.contextmanager
+def _flock(path: Path) -> Iterator[None]:
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def run_suite(
+    crate: Path,
+    bench: str,
+    target_dir: Path,
+    options: RunOptions,
+    progress: Progress | None = None,
+) -> SuiteRun:
+    """Build and run one bench target; failures and problems are returned, not raised."""
+    run = SuiteRun()
+    try:
+        titles = list_ids(crate, bench, target_dir, options.filter, progress)
+    except DashbenchError as exc:
+        run.problems.append(Problem(str(crate), str(exc)))
+        return run
+    cargo, env = _cargo(crate, bench, target_dir)
+    with tempfile.TemporaryDirectory(prefix="criterion-home-") as home:
+        env["CRITERION_HOME"] = home
+        remaining = titles
+        while remaining:
+            args = ["--noplot", *(QUICK_ARGS if options.quick else ()), *options.extra_args]
+            done = _call([*cargo, "--", *args, exact_filter(remaining)], crate, env, progress)
+            measured = {_title(r.full_id) for r in read_tree(home).records}
+            left = [t for t in remaining if t not in measured]
+            if done.returncode == 0 or not left:
+                run.failures += [_failure(t, "Criterion wrote no result", done) for t in left]
+                break
+            # The process died in the first id that left no result; the ids after it never ran.
+            run.failures.append(_failure(left[0], f"Criterion exited {done.returncode}", done))
+            remaining = left[1:]
+        tree = read_tree(home)
+    run.records = tree.records
+    run.problems += tree.problems
+    return run
+
+
+def list_ids(
+    crate: Path,
+    bench: str,
+    target_dir: Path | None = None,
+    pattern: str | None = None,
+    progress: Progress | None = None,
+) -> list[str]:
+    """Build the bench target and list its benchmark titles in run order (``-- --list``)."""
+    if not (crate / "Cargo.toml").is_file():
+        raise DashbenchError(f"{crate / 'Cargo.toml'}: no Rust crate here")
+    cargo, env = _cargo(crate, bench, target_dir)
+    build = _call([*cargo, "--no-run"], crate, env, progress)
+    if build.returncode != 0:
+        raise DashbenchError(f"cargo bench --no-run failed in {crate}:\n{build.tail}")
+    listing = _call([*cargo, "--", "--list", *_filter_arg(pattern)], crate, env, None)
+    if listing.returncode != 0:
+        raise DashbenchError(f"cargo bench -- --list failed in {crate}:\n{listing.tail}")
+    return parse_list(listing.output)
+
+
+def _cargo(crate: Path, bench: str, target_dir: Path | None) -> tuple[list[str], dict[str, str]]:
+    env = {**os.environ, "CARGO_TERM_COLOR": "never"}
+    if target_dir is not None:
+        env["CARGO_TARGET_DIR"] = str(target_dir)
+    return ["cargo", *cargo_config_args(), "bench", "--bench", bench], env
+
+
+def parse_list(output: str) -> list[str]:
+    """Benchmark titles, in run order, from ``-- --list`` output."""
+    return [line[: -len(": bench")] for line in output.splitlines() if line.endswith(": bench")]
+
+
+def exact_filter(titles: list[str]) -> str:
+    """A Rust regex matching exactly these ids (a cut title matches by its prefix)."""
+    parts = []
+    for title in titles:
+        if len(title) > TITLE_LIMIT and title.endswith("..."):
+            parts.append(_rust_escape(title[:-3]) + ".*")
+        else:
+            parts.append(_rust_escape(title))
+    return "^(?:" + "|".join(parts) + ")$"
+
+
+def _rust_escape(text: str) -> str:
+    # Only the metacharacters every version of Rust's regex crate accepts escaped.
+    return re.sub(r"([\\.+*?()|\[\]{}^$])", r"\\\1", text)
+
+
+def _title(full_id: str) -> str:
+    encoded = full_id.encode()
+    if len(encoded) <= TITLE_LIMIT:
+        return full_id
+    return encoded[:TITLE_LIMIT].decode(errors="ignore") + "..."
+
+
+def _filter_arg(pattern: str | None) -> list[str]:
+    return [] if pattern is None else [pattern]
+
+
+def _failure(title: str, reason: str, done: _Done) -> Failure:
+    return Failure(full_id=title, reason=reason, log=done.tail)
+
+
+@dataclass(frozen=True)
+class _Done:
+    returncode: int
+    output: str
+    tail: str
+
+
+def _call(cmd: list[str], cwd: Path, env: dict[str, str], progress: Progress | None) -> _Done:
+    """Run a command, streaming its lines to ``progress``; keep the output and its tail."""
+    lines: list[str] = []
+    tail: collections.deque[str] = collections.deque(maxlen=LOG_TAIL)
+    try:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        )
+    except OSError as exc:
+        raise DashbenchError(f"cannot start {cmd[0]}: {exc}") from exc
+    assert proc.stdout is not None
+    with proc:
+        for line in proc.stdout:
+            line = line.rstrip("\n")
+            lines.append(line)
+            tail.append(line)
+            if progress is not None:
+                progress(line)
+    return _Done(proc.returncode, "\n".join(lines), "\n".join(tail))
+
+
+def provenance_of(
+    crate: Path, settings: Settings, options: RunOptions, target_dir: Path
+) -> dict[str, Any]:
+    """What a reader needs to trust or reproduce the numbers: toolchain, source, settings, env."""
+    env = {
+        k: v for k, v in os.environ.items() if RECORDED_ENV.match(k) and not SECRET_ENV.search(k)
+    }
+    env.update({k: os.environ.get(k) for k in ALWAYS_RECORDED})
+    return {
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "rustc": _version(["rustc", "-vV"], crate),
+        "cargo": _version(["cargo", "-V"], crate),
+        "cargo_source": cargo_source(),
+        "crate": settings.rust_crate,
+        "bench": settings.rust_bench,
+        "quick": options.quick,
+        "filter": options.filter,
+        "criterion_args": ["--noplot", *(QUICK_ARGS if options.quick else ()), *options.extra_args],
+        "cargo_target_dir": str(target_dir),
+        "host": platform.node(),
+        "cpus": os.cpu_count(),
+        "env": dict(sorted(env.items())),
+    }
+
+
+def _version(cmd: list[str], cwd: Path) -> str | None:
+    try:
+        done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None

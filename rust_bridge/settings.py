@@ -1,0 +1,96 @@
+"""Where the bridge finds the crate, the manifest and the store.
+
+The values live under the top-level ``"dashbench"`` key of ``asv.conf.json`` (asv keeps keys it
+does not know), so asv's config and dashbench's never drift apart. Relative paths are taken
+from the directory holding ``asv.conf.json``, as asv does for its own paths.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from asv.config import Config
+
+from dashbench.errors import DashbenchError
+
+CONF_NAME = "asv.conf.json"
+DEFAULTS: dict[str, str] = {
+    "rust_crate": "rust",
+    "rust_bench": "graph_benchmarks",
+    "criterion_manifest": "benchmarks/criterion_manifest.json",
+    "criterion_store": ".asv/criterion",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path  # the directory of asv.conf.json: the tracked repository's checkout
+    rust_crate: str  # crate directory, relative to the repository root
+    rust_bench: str  # the `cargo bench --bench` target
+    manifest: Path
+    store: Path
+    conf_path: Path | None = None
+    repo: Path | None = None  # asv's "repo" when it is a local checkout; else ``root``
+
+    @property
+    def git_dir(self) -> Path:
+        """The repository whose commits are benchmarked (worktrees are made from it)."""
+        return self.repo or self.root
+
+    def crate_dir(self, checkout: Path | None = None) -> Path:
+        return (checkout or self.root) / self.rust_crate
+
+    def cargo_target_dir(self) -> Path:
+        """One target dir for every commit, so only the crate itself recompiles between them."""
+        if env := os.environ.get("CARGO_TARGET_DIR"):
+            return Path(env).resolve()
+        return self.crate_dir() / "target"
+
+
+def load_settings(conf: Path | str | None = None, root: Path | None = None) -> Settings:
+    """Settings from ``conf`` (an asv.conf.json), else $ASV_CONF_DIR's, else ``root``'s.
+
+    Missing file or key means the defaults, relative to ``root`` (or the working directory).
+    """
+    path = _find_conf(conf, root)
+    values: dict[str, Any] = dict(DEFAULTS)
+    repo = None
+    if path is not None:
+        try:
+            conf = Config.load(str(path))
+        except Exception as exc:  # asv raises UserError or JSON errors for a bad file
+            raise DashbenchError(f"{path}: cannot read asv config: {exc}") from exc
+        own = getattr(conf, "dashbench", None) or {}
+        if (path.parent / conf.repo).is_dir():
+            repo = (path.parent / conf.repo).resolve()
+        if not isinstance(own, dict):
+            raise DashbenchError(f"{path}: the 'dashbench' key must be an object")
+        values.update({k: v for k, v in own.items() if k in DEFAULTS})
+        base = path.parent
+    else:
+        base = Path(root or Path.cwd())
+    base = base.resolve()
+    return Settings(
+        root=base,
+        rust_crate=values["rust_crate"],
+        rust_bench=values["rust_bench"],
+        manifest=base / values["criterion_manifest"],
+        store=base / values["criterion_store"],
+        conf_path=path,
+        repo=repo,
+    )
+
+
+def _find_conf(conf: Path | str | None, root: Path | None) -> Path | None:
+    if conf is not None:
+        path = Path(conf)
+        if not path.is_file():
+            raise DashbenchError(f"{path}: asv config not found")
+        return path.resolve()
+    for directory in (os.environ.get("ASV_CONF_DIR"), root, Path.cwd() if root is None else None):
+        if directory and (Path(directory) / CONF_NAME).is_file():
+            return (Path(directory) / CONF_NAME).resolve()
+    return None
