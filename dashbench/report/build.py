@@ -1,0 +1,167 @@
+"""The report as Markdown: what a pull-request comment, a job summary and the site page share.
+
+Every untrusted string goes through ``md_text``/``md_code``; numbers are formatted here, and a
+missing value is always written "n/a".
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+
+from dashbench import speedup as sp
+from dashbench.report.data import CommitReport, PairResult, Series
+from dashbench.report.escape import md_code, md_text, url_part
+
+NA = "n/a"
+TIMES = "\u00d7"  # multiplication sign
+_UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
+
+INTRO = (
+    "Speedup = LangGraph (Python) median / DashFlow (Rust) median: how many times faster "
+    "Rust runs the same workload. The interval is a 95% percentile bootstrap from both sides' "
+    "samples (n/a when a side recorded fewer than "
+    f"{sp.MIN_SAMPLES}). Geometric means cover **exact** pairs only; approximate pairs do "
+    "different work on each side and are listed apart with the reason. "
+    "Change is relative to the previous reported commit. n/a means no data, never an estimate."
+)
+
+
+def fmt_seconds(value: float | None) -> str:
+    if value is None:
+        return NA
+    for scale, unit in _UNITS:
+        if value >= scale:
+            return f"{value / scale:.3g} {unit}"
+    return f"{value / 1e-9:.3g} ns"
+
+
+def fmt_ratio(value: float | None) -> str:
+    return NA if value is None else f"{value:.3g}{TIMES}"
+
+
+def fmt_interval(speedup: sp.Speedup | None) -> str:
+    if speedup is None or not speedup.has_interval:
+        return NA
+    return f"{speedup.low:.3g} to {speedup.high:.3g}"
+
+
+def fmt_change(value: float | None) -> str:
+    return NA if value is None else f"{value * 100:+.1f}%"
+
+
+def fmt_geomean(value: sp.GeoMean) -> str:
+    return f"{fmt_ratio(value.value)} ({value.count}/{value.total})"
+
+
+def fmt_commit(report: CommitReport) -> str:
+    when = ""
+    if report.commit.date is not None:
+        stamp = datetime.datetime.fromtimestamp(report.commit.date / 1000, datetime.timezone.utc)
+        when = f" ({stamp:%Y-%m-%d %H:%M} UTC)"
+    return f"{md_code(report.commit.sha[:8])} {md_text(report.commit.subject)}{when}"
+
+
+def _graph_link(label: str, name: str, site_prefix: str | None) -> str:
+    if site_prefix is None:
+        return label
+    return f"[{label}]({site_prefix}index.html#{url_part(name)})"
+
+
+def _pair_cells(row: PairResult, site_prefix: str | None) -> list[str]:
+    return [
+        md_text(row.pair.criterion_id),
+        _graph_link(fmt_seconds(row.python.median), row.pair.python, site_prefix),
+        _graph_link(fmt_seconds(row.rust.median), row.pair.rust, site_prefix),
+        f"**{fmt_ratio(row.speedup.value if row.speedup else None)}**",
+        fmt_interval(row.speedup),
+        fmt_change(row.change),
+    ]
+
+
+def _table(header: list[str], rows: list[list[str]], text_columns: int = 1) -> list[str]:
+    """A Markdown table whose first ``text_columns`` columns are text, the rest numbers."""
+    align = ["---" if i < text_columns else "---:" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
+    return [*lines, ""]
+
+
+def _approximate_cells(row: PairResult, site_prefix: str | None) -> list[str]:
+    first, *rest = _pair_cells(row, site_prefix)
+    return [first, md_text(row.pair.reason), *rest]
+
+
+_PAIR_HEADER = ["pair", "Python", "Rust", "speedup", "95% interval", "change"]
+
+
+def _latest(series: Series, site_prefix: str | None) -> list[str]:
+    latest = series.commits[-1]
+    previous = series.commits[-2] if len(series.commits) > 1 else None
+    overall_change = sp.relative_change(
+        latest.overall.value, previous.overall.value if previous else None
+    )
+    lines = [
+        f"Latest commit: {fmt_commit(latest)}",
+        "",
+        f"**Overall geometric mean, exact pairs: {fmt_geomean(latest.overall)}**; "
+        f"change since the previous commit: {fmt_change(overall_change)}",
+        "",
+        "### Per group (exact pairs)",
+        "",
+    ]
+    before = previous.groups if previous else {}
+    group_rows = []
+    for group, value in latest.groups.items():
+        prior = before.get(group)
+        change = sp.relative_change(value.value, prior.value if prior else None)
+        group_rows.append([md_text(group), fmt_geomean(value), fmt_change(change)])
+    lines += _table(["group", "geometric mean (pairs with data)", "change"], group_rows)
+    exact = [r for r in latest.rows if r.pair.exact]
+    approximate = [r for r in latest.rows if not r.pair.exact]
+    lines += ["### Exact pairs", ""]
+    lines += _table(_PAIR_HEADER, [_pair_cells(r, site_prefix) for r in exact])
+    lines += ["### Approximate pairs (not in any geometric mean)", ""]
+    lines += _table(
+        ["pair", "why approximate", *_PAIR_HEADER[1:]],
+        [_approximate_cells(r, site_prefix) for r in approximate],
+        text_columns=2,
+    )
+    return lines
+
+
+def _history(series: Series) -> list[str]:
+    groups = list(series.commits[-1].groups)
+    rows = []
+    for report in reversed(series.commits):
+        cells = [fmt_commit(report), fmt_ratio(report.overall.value)]
+        cells += [fmt_ratio(report.groups[g].value if g in report.groups else None) for g in groups]
+        rows.append(cells)
+    header = ["commit", "overall", *(md_text(g) for g in groups)]
+    return [
+        "### History: geometric mean of exact pairs per commit (newest first)",
+        "",
+        *_table(header, rows),
+    ]
+
+
+def build_markdown(
+    series_list: list[Series],
+    charts: Mapping[tuple[str, str], list[tuple[str, str]]] | None = None,
+    site_prefix: str | None = None,
+) -> str:
+    """The whole report. ``charts`` maps (machine, env) to (alt text, relative src) images;
+    ``site_prefix`` is the relative path to asv's index.html, for links to its graphs."""
+    lines = ["# DashFlow (Rust) vs LangGraph (Python): paired speedups", "", INTRO, ""]
+    if not series_list:
+        lines += ["No machine has results for the paired benchmarks yet.", ""]
+    for series in series_list:
+        lines += [f"## Machine {md_code(series.machine)}, environment {md_code(series.env)}", ""]
+        if not series.commits:
+            lines += ["No commits with results in the selected range.", ""]
+            continue
+        lines += _latest(series, site_prefix)
+        for alt, src in (charts or {}).get((series.machine, series.env), []):
+            lines += [f"![{md_text(alt)}]({src})", ""]
+        lines += _history(series)
+    return "\n".join(lines)
