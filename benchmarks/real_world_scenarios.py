@@ -1,0 +1,48 @@
+"""real_world_scenarios: a routed support desk, a batch pipeline and a financial analysis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dashbench.workloads import real_world_scenarios as wl
+from dashbench.workloads.states import make_complex
+
+from .common import paired
+from .harness import CompiledGraph
+
+BATCH = (
+    "LangGraph routes each processor on its own next, so processor5 reaches handle_error "
+    "and aggregate_results waits for it (defer=True): 8 node runs. DashFlow routes once on "
+    "the merged state, whose next is processor1's 'success': 7 runs, handle_error never runs"
+)
+
+
+class CustomerServiceRouter(CompiledGraph):
+    """classify_intent -> tech_specialist -> resolve on every fresh input (counter 1)."""
+
+    build = staticmethod(wl.build_customer_service_router)
+
+    @paired("real_world_scenarios/customer_service_router")
+    def time_customer_service_router(self) -> Any:
+        return self.app.invoke(make_complex(), self.config)
+
+
+class BatchProcessingPipeline(CompiledGraph):
+    """Approximate. Path: receive_batch, processor1..5 in one superstep, handle_error,
+    aggregate_results once (deferred); final counter 13. See BATCH for why it differs."""
+
+    build = staticmethod(wl.build_batch_processing_pipeline)
+
+    @paired("real_world_scenarios/batch_processing_pipeline", approximate=BATCH)
+    def time_batch_processing_pipeline(self) -> Any:
+        return self.app.invoke(make_complex(), self.config)
+
+
+class FinancialAnalysisWorkflow(CompiledGraph):
+    """gather_data, 3 analyzers in parallel, assess_risk once, standard_report (100 % 3 = 1)."""
+
+    build = staticmethod(wl.build_financial_analysis_workflow)
+
+    @paired("real_world_scenarios/financial_analysis_workflow")
+    def time_financial_analysis_workflow(self) -> Any:
+        return self.app.invoke(make_complex(), self.config)

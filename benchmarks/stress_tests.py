@@ -1,0 +1,103 @@
+"""stress_tests: the 100-node chain, 10-level routing, 50-way fan-out and 100-step loop.
+
+Criterion takes 10 samples here (``sample_size(10)``). Each call is tens of milliseconds, so
+a sample is one call and asv's time budget per round bounds the sample count. LangGraph
+0.2.x needs about 2.9 s per 100-node invoke: there the time budget stops sampling after the
+minimum count, inside the raised ``timeout``, instead of skipping the ids.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dashbench.workloads import stress_tests as wl
+from dashbench.workloads.common import RECURSION_LIMIT, run_config
+from dashbench.workloads.states import make_complex
+
+from .common import paired, reset_peak_rss, setup_baseline
+from .harness import CompiledGraph
+
+
+class StressGraph(CompiledGraph):
+    """One call per sample, 5 to 20 samples in at most 6 s a round; a raised timeout."""
+
+    number = 1
+    repeat = (5, 20, 6.0)
+    timeout = 240.0
+    recursion_limit = RECURSION_LIMIT
+
+    def setup(self) -> None:
+        self.app = self.build()
+        self.config = run_config(recursion_limit=self.recursion_limit)
+        self.prime()
+
+
+class LargeGraph100Nodes(StressGraph):
+    """node0 -> ... -> node99: counter 100 and 101 messages."""
+
+    build = staticmethod(wl.build_large_graph_100_nodes)
+    recursion_limit = wl.STRESS_RECURSION_LIMIT
+    peakmem_reference = setup_baseline("stress_tests/large_graph_100_nodes")
+
+    @paired("stress_tests/large_graph_100_nodes")
+    def time_large_graph_100_nodes(self) -> Any:
+        return self.app.invoke(make_complex(), self.config)
+
+    @paired("stress_tests/large_graph_100_nodes")
+    def peakmem_large_graph_100_nodes(self) -> Any:
+        reset_peak_rss()
+        return self.time_large_graph_100_nodes()
+
+
+class DeepNesting10Levels(StressGraph):
+    """level0 -> ... -> level9, each hop through a one-route conditional edge on ``next``."""
+
+    build = staticmethod(wl.build_deep_nesting_10_levels)
+    number = 3
+    peakmem_reference = setup_baseline("stress_tests/deep_nesting_10_levels")
+
+    @paired("stress_tests/deep_nesting_10_levels")
+    def time_deep_nesting_10_levels(self) -> Any:
+        return self.app.invoke(make_complex(), self.config)
+
+    @paired("stress_tests/deep_nesting_10_levels")
+    def peakmem_deep_nesting_10_levels(self) -> Any:
+        reset_peak_rss()
+        return self.time_deep_nesting_10_levels()
+
+
+class WideFanout50ParallelBranches(StressGraph):
+    """start fans out to 50 workers in one superstep; collect runs once (counter 52).
+
+    ``max_concurrency`` is pinned (common.MAX_CONCURRENCY), so the 50 tasks share a
+    fixed-size pool on every runner, where DashFlow allows 64 concurrent tokio tasks.
+    """
+
+    build = staticmethod(wl.build_wide_fanout_50_parallel_branches)
+    peakmem_reference = setup_baseline("stress_tests/wide_fanout_50_parallel_branches")
+
+    @paired("stress_tests/wide_fanout_50_parallel_branches")
+    def time_wide_fanout_50_parallel_branches(self) -> Any:
+        return self.app.invoke(make_complex(), self.config)
+
+    @paired("stress_tests/wide_fanout_50_parallel_branches")
+    def peakmem_wide_fanout_50_parallel_branches(self) -> Any:
+        reset_peak_rss()
+        return self.time_wide_fanout_50_parallel_branches()
+
+
+class LongRunning100Iterations(StressGraph):
+    """processor loops on itself 100 times: counter 100 and 101 messages."""
+
+    build = staticmethod(wl.build_long_running_100_iterations)
+    recursion_limit = wl.STRESS_RECURSION_LIMIT
+    peakmem_reference = setup_baseline("stress_tests/long_running_100_iterations")
+
+    @paired("stress_tests/long_running_100_iterations")
+    def time_long_running_100_iterations(self) -> Any:
+        return self.app.invoke(make_complex(), self.config)
+
+    @paired("stress_tests/long_running_100_iterations")
+    def peakmem_long_running_100_iterations(self) -> Any:
+        reset_peak_rss()
+        return self.time_long_running_100_iterations()

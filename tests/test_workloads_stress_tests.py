@@ -1,0 +1,80 @@
+"""Each stress_tests benchmark run once through its asv class, checked against WORKLOADS.md 4.8."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import stress_tests as bench
+from dashbench.workloads.stress_tests import STRESS_RECURSION_LIMIT
+
+
+def test_large_graph_100_nodes(run_benchmark):
+    instance, state = run_benchmark(bench.LargeGraph100Nodes, "time_large_graph_100_nodes")
+    assert state["counter"] == 100
+    assert state["messages"] == ["Initial message", *(f"Node {i}" for i in range(100))]
+    assert instance.config["recursion_limit"] == STRESS_RECURSION_LIMIT
+
+
+def test_deep_nesting_10_levels(run_benchmark):
+    _, state = run_benchmark(bench.DeepNesting10Levels, "time_deep_nesting_10_levels")
+    assert state["counter"] == 10
+    assert state["messages"][1:] == [f"Level {level}" for level in range(10)]
+    assert state["next"] == "end"
+
+
+def test_wide_fanout_50_parallel_branches(run_benchmark):
+    _, state = run_benchmark(
+        bench.WideFanout50ParallelBranches, "time_wide_fanout_50_parallel_branches"
+    )
+    assert state["status"] == "collected"
+    assert state["counter"] == 52  # user, session and 50 worker keys
+    assert {f"worker{i}" for i in range(50)} <= state["metadata"].keys()
+    assert state["messages"] == ["Initial message"]
+
+
+def test_long_running_100_iterations(run_benchmark):
+    instance, state = run_benchmark(
+        bench.LongRunning100Iterations, "time_long_running_100_iterations"
+    )
+    assert state["counter"] == 100
+    assert len(state["messages"]) == 101
+    assert state["messages"][-1] == "Iteration 100"
+    assert instance.config["recursion_limit"] == STRESS_RECURSION_LIMIT
+
+
+def test_100_steps_fail_under_dashflows_default_limit(run_benchmark):
+    """The explicit limit matters: at DashFlow's 25 steps the loop cannot finish."""
+    from langgraph.errors import GraphRecursionError
+
+    instance, _ = run_benchmark(bench.LongRunning100Iterations, "time_long_running_100_iterations")
+    with pytest.raises(GraphRecursionError):
+        instance.app.invoke(bench.make_complex(), {**instance.config, "recursion_limit": 25})
+
+
+@pytest.mark.parametrize(
+    ("cls", "time", "peakmem"),
+    [
+        (bench.LargeGraph100Nodes, "time_large_graph_100_nodes", "peakmem_large_graph_100_nodes"),
+        (
+            bench.DeepNesting10Levels,
+            "time_deep_nesting_10_levels",
+            "peakmem_deep_nesting_10_levels",
+        ),
+        (
+            bench.WideFanout50ParallelBranches,
+            "time_wide_fanout_50_parallel_branches",
+            "peakmem_wide_fanout_50_parallel_branches",
+        ),
+        (
+            bench.LongRunning100Iterations,
+            "time_long_running_100_iterations",
+            "peakmem_long_running_100_iterations",
+        ),
+    ],
+)
+def test_peakmem_twins_run_the_timed_body(run_benchmark, cls, time, peakmem):
+    instance, from_peakmem = run_benchmark(cls, peakmem)
+    assert from_peakmem == getattr(instance, time)()
+    assert getattr(cls, peakmem).criterion_id == getattr(cls, time).criterion_id
+    assert getattr(cls, time).approximate is None
+    assert instance.peakmem_reference() is None
