@@ -74,7 +74,7 @@ CRITERION_IDS = [
     "read_only_optimization/3_mutating_nodes_large_state",
 ]
 
-PRIMARY_ENV = "virtualenv-py3.11-langgraph1.2.24-PIP_CONSTRAINTconstraints_langgraph-1.2.txt"
+PRIMARY_ENV = "virtualenv-py3.11-PIP_CONSTRAINTconstraints_langgraph-1.2.txt"
 
 
 @pytest.fixture
@@ -152,20 +152,26 @@ def _pins(path: Path) -> dict[str, Requirement]:
     return {canonicalize_name(r.name): r for r in map(Requirement, filter(None, lines))}
 
 
+def _pinned(pins: dict[str, Requirement], name: str) -> str:
+    (spec,) = pins[name].specifier
+    assert spec.operator == "==", f"{name} must be pinned exactly, got {spec}"
+    return spec.version
+
+
 def test_every_environment_has_its_constraints_file() -> None:
+    """Each matrix entry's PIP_CONSTRAINT exists and pins the LangGraph line its name promises."""
     envs = _environments()
-    lines = sorted(env.requirements["langgraph"].split(".")[:2] for env in envs)
-    assert lines == [["0", "2"], ["0", "6"], ["1", "2"]]
-    for env in envs:
-        assert env.python == "3.11"
-        constraints = ROOT / env.env_vars["PIP_CONSTRAINT"]
-        assert constraints.is_file(), constraints
-        pins = _pins(constraints)
-        # The matrix label and the constraints file must name the same release.
-        assert pins["langgraph"].specifier.contains(env.requirements["langgraph"]), constraints
-        if int(env.requirements["langgraph"].split(".")[0]) < 1:
-            core = next(iter(pins["langchain-core"].specifier)).version
-            assert int(core.split(".")[0]) == 0, f"{constraints} lets in langchain-core {core}"
+    assert [env.python for env in envs] == ["3.11"] * 3
+    files = [ROOT / env.env_vars["PIP_CONSTRAINT"] for env in envs]
+    assert [f.name for f in files] == [f"langgraph-{line}.txt" for line in ("1.2", "0.6", "0.2")]
+    for path in files:
+        assert path.is_file(), path
+        pins = _pins(path)
+        line = path.stem.removeprefix("langgraph-")
+        assert _pinned(pins, "langgraph").startswith(f"{line}."), path
+        if not line.startswith("1."):
+            # The old lines must not drag in langchain-core 1.x.
+            assert _pinned(pins, "langchain-core").startswith("0."), path
 
 
 @pytest.mark.parametrize("spec", [":3.11", "virtualenv:3.11", PRIMARY_ENV])
