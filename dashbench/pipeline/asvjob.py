@@ -1,0 +1,103 @@
+"""The asv side of a job: which config, machine, environment and benchmarks, and running asv.
+
+asv is driven through its own command line (``python -m asv ...``), the same commands a person
+would type, so its output streams through unchanged and its exit codes keep their meaning
+(1 user error, 2 "some benchmarks failed", which still saves every other result).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from asv.environment import get_environments
+from asv.machine import Machine, MachineCollection
+from asv.util import UserError
+
+from dashbench.errors import DashbenchError
+from dashbench.gate.project import Project, load_project
+from rust_bridge.track import AUTORUN_VAR
+
+
+@dataclass(frozen=True)
+class AsvJob:
+    project: Project
+    machine: str
+    env_name: str
+    bench: tuple[str, ...] = field(default=())  # asv --bench regexes; empty means the whole suite
+
+    @property
+    def results_dir(self) -> Path:
+        return self.project.results_dir
+
+    def asv(self, command: str, *args: str) -> int:
+        """Run ``asv COMMAND --config CONF ARGS`` with output streaming; return its exit code.
+
+        The job fills the Criterion store itself before asv runs, so the track_ benchmarks are
+        told not to start cargo bench on a missing entry (it means the Rust stage failed, and
+        every Rust id would retry it)."""
+        cmd = [sys.executable, "-m", "asv", command, "--config", str(self.project.config_path)]
+        env = {**os.environ, AUTORUN_VAR: "0"}
+        proc = subprocess.run([*cmd, *args], cwd=self.project.root, env=env, check=False)
+        return proc.returncode
+
+    def bench_args(self) -> list[str]:
+        return [arg for regex in self.bench for arg in ("--bench", regex)]
+
+
+def primary_environment(project: Project) -> str:
+    """The environment the nightly measures: asv.conf.json's ``dashbench.primary_environment``
+    (an asv environment name) if set, else the first one of asv's matrix."""
+    own = getattr(project.conf, "dashbench", None) or {}
+    try:
+        names = [env.name for env in get_environments(project.conf, None, verbose=False)]
+    except UserError as exc:
+        raise DashbenchError(f"{project.config_path}: {exc}") from exc
+    if not names:
+        raise DashbenchError(f"{project.config_path}: asv finds no environment to run in")
+    wanted = own.get("primary_environment") if isinstance(own, dict) else None
+    if wanted is None:
+        return names[0]
+    if wanted not in names:
+        raise DashbenchError(
+            f"{project.config_path}: dashbench.primary_environment {wanted!r} is not one of "
+            f"asv's environments: {', '.join(names)}"
+        )
+    return wanted
+
+
+def ensure_machine(name: str | None) -> str:
+    """Make sure asv knows the machine without asking anything (CI has no console).
+
+    A machine already described in ~/.asv-machine.json is left as its owner described it. A new
+    one is recorded with asv's detected defaults under the requested name; `asv machine --yes
+    --machine NAME` would record the other fields as null instead.
+    """
+    name = name or Machine.get_unique_machine_name()
+    try:
+        MachineCollection.load(name)
+    except UserError:
+        MachineCollection.save(name, {**Machine.get_defaults(), "machine": name})
+    return name
+
+
+def open_project(config: str) -> Project:
+    """The project, with the config's paths made absolute for asv's in-process API (its own
+    command line chdirs to the config's directory first; this process does not)."""
+    project = load_project(config)
+    conf = project.conf
+    for key in ("results_dir", "html_dir", "env_dir", "benchmark_dir"):
+        setattr(conf, key, str(project.path(getattr(conf, key))))
+    if project.repo_dir.is_dir():
+        conf.repo = str(project.repo_dir)
+    return project
+
+
+def open_job(config: str, machine: str | None, bench: list[str] | None) -> AsvJob:
+    project = open_project(config)
+    return AsvJob(
+        project, ensure_machine(machine), primary_environment(project), tuple(bench or ())
+    )

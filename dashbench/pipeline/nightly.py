@@ -1,0 +1,117 @@
+"""`dashbench nightly`: the main job, the same locally (`make demo`) and in CI.
+
+Find the commits not benchmarked yet, measure each (Rust into the Criterion store, then one
+``asv run`` for both languages), publish the site, write the report and exit as the regression
+gate says. Everything runs under the results directory's lock, and the ledger (asv's own results
+files) makes a rerun after an interruption pick up exactly where the last one stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from dashbench.errors import DashbenchError
+from dashbench.pipeline import ledger
+from dashbench.pipeline.asvjob import open_job, open_project
+from dashbench.pipeline.lock import results_lock
+from dashbench.pipeline.progress import Progress
+from dashbench.pipeline.publish import publish_and_gate, summary_markdown
+from dashbench.pipeline.stages import CommitOptions, benchmark_commits
+
+EPILOG = """\
+exit codes (those of the regression gate, `dashbench regressions`):
+  0  no regression
+  1  regressions found (the results and the site are still complete)
+  2  error, or the results directory is locked and --no-wait was given
+
+Without --range the commits benchmarked are those on the configured branches after the newest
+one with complete results; on a first run, the branch head only. A rerun after an interruption
+redoes only the commits whose results are missing, corrupt or incomplete.
+"""
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config", default="asv.conf.json", help="asv config (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--machine", help="asv machine name (default: this host's); one per CI shard"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: asv --quick, Criterion quick"
+    )
+    parser.add_argument(
+        "--bench",
+        action="append",
+        metavar="REGEX",
+        help="only asv benchmarks matching (repeatable)",
+    )
+    parser.add_argument(
+        "--rust-filter", metavar="REGEX", help="only Criterion ids matching (Criterion's filter)"
+    )
+    wait = parser.add_mutually_exclusive_group()
+    wait.add_argument(
+        "--wait", dest="wait", action="store_true", default=True,
+        help="if another run holds the results directory, wait for it (default)",
+    )  # fmt: skip
+    wait.add_argument(
+        "--no-wait", dest="wait", action="store_false", help="refuse at once (exit 2) instead"
+    )
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "nightly",
+        help="benchmark new commits in both languages, publish, report, gate",
+        description=__doc__.split("\n\n")[1],
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_common_arguments(parser)
+    parser.add_argument("--range", metavar="A..B", help="benchmark this git range instead")
+    parser.add_argument(
+        "--publish-only", action="store_true",
+        help="benchmark nothing: publish, report and gate the results already there "
+        "(the merge job of a multi-machine run)",
+    )  # fmt: skip
+    parser.add_argument("--summary", type=Path, metavar="FILE", help="write a Markdown summary")
+    parser.add_argument("--timings", type=Path, metavar="FILE", help="write stage times as JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    progress = Progress("nightly")
+    commits: list[str] = []
+    if args.publish_only:
+        project = open_project(args.config)
+        what = "dashbench nightly --publish-only"
+    else:
+        job = open_job(args.config, args.machine, args.bench)
+        project = job.project
+        what = f"dashbench nightly on machine {job.machine}"
+    with results_lock(project.results_dir, wait=args.wait, what=what):
+        if not args.publish_only:
+            progress.say(f"machine {job.machine}, environment {job.env_name}")
+            with progress.stage("select commits"):
+                commits = ledger.select_commits(job, args.range, ledger.load_expected(job))
+            progress.say(
+                f"{len(commits)} commit(s) to benchmark: {' '.join(c[:8] for c in commits)}"
+                if commits
+                else "nothing new to benchmark"
+            )
+            options = CommitOptions(quick=args.quick, rust_filter=args.rust_filter)
+            benchmark_commits(job, commits, options, progress)
+        outcome = publish_and_gate(project, args.range, progress)
+    if args.summary:
+        args.summary.write_text(summary_markdown("dashbench nightly", commits, outcome), "utf-8")
+    if args.timings:
+        progress.write_timings(args.timings)
+    html = project.html_dir
+    progress.say(
+        f"site in {html}; to view it: python -m http.server --bind 127.0.0.1 -d {html} 8080 "
+        "and open http://127.0.0.1:8080/"
+    )
+    if outcome.gate not in (0, 1):
+        raise DashbenchError("the regression gate failed (see above)")
+    return outcome.gate

@@ -1,0 +1,71 @@
+"""After the commits: publish the site, write the report, run the regression gate.
+
+The report and the gate are their own subcommands (`dashbench report`, `dashbench regressions`);
+they are called through the CLI here so the nightly behaves exactly as a person running them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashbench import cli
+from dashbench.errors import DashbenchError
+from dashbench.gate.project import Project
+from dashbench.pipeline.progress import Progress
+
+
+@dataclass(frozen=True)
+class Outcome:
+    gate: int  # dashbench regressions' exit code: 0 clean, 1 regressions, 2 error
+    regressions_md: str
+    report_md: str
+
+
+def _dashbench(argv: list[str]) -> tuple[int, str]:
+    """Run a dashbench subcommand in-process, returning its exit code and what it printed."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = cli.main(argv)
+    return code, out.getvalue()
+
+
+def asv_publish(project: Project, progress: Progress) -> None:
+    with progress.stage("asv publish"):
+        cmd = [sys.executable, "-m", "asv", "publish", "--config", str(project.config_path)]
+        code = subprocess.run(cmd, cwd=project.root, check=False).returncode
+        if code != 0:
+            raise DashbenchError(f"`asv publish` exited {code}")
+
+
+def publish_and_gate(project: Project, range_spec: str | None, progress: Progress) -> Outcome:
+    config = str(project.config_path)
+    asv_publish(project, progress)
+    with progress.stage("report"), tempfile.TemporaryDirectory() as tmp:
+        md_path = Path(tmp) / "report.md"
+        code, _ = _dashbench(["report", "--config", config, "--markdown", str(md_path)])
+        if code != 0:
+            raise DashbenchError(f"`dashbench report` exited {code}")
+        report_md = md_path.read_text(encoding="utf-8")
+    with progress.stage("regressions"):
+        argv = ["regressions", "--config", config, "--format", "md"]
+        gate, regressions_md = _dashbench([*argv, *(["--range", range_spec] if range_spec else [])])
+    progress.say(f"regression gate: exit {gate} ({_GATE.get(gate, 'error')})")
+    return Outcome(gate, regressions_md, report_md)
+
+
+_GATE = {0: "no regressions", 1: "regressions found", 2: "error"}
+
+
+def summary_markdown(title: str, commits: list[str], outcome: Outcome) -> str:
+    done = ", ".join(f"`{c[:8]}`" for c in commits) or "none (everything was benchmarked already)"
+    return (
+        f"# {title}\n\nCommits benchmarked in this run: {done}\n\n"
+        f"Regression gate: **{_GATE.get(outcome.gate, 'error')}** (exit {outcome.gate})\n\n"
+        f"{outcome.regressions_md.strip()}\n\n{outcome.report_md.strip()}\n"
+    )

@@ -1,0 +1,123 @@
+"""The per-commit stages shared by `dashbench nightly` and `dashbench continuous`.
+
+Rust first: the Criterion runner fills the store for the commit, then one ``asv run`` measures
+the Python suite and the bridge's ``track_`` benchmarks (which read that store entry) together,
+so both languages land in the same asv results file.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+
+from asv.util import UserError
+
+from dashbench.errors import DashbenchError
+from dashbench.pipeline import ledger
+from dashbench.pipeline.asvjob import AsvJob
+from dashbench.pipeline.progress import Progress
+from rust_bridge.manifest import load_manifest
+from rust_bridge.runner import RunOptions, run_commit
+from rust_bridge.settings import load_settings
+from rust_bridge.store import CriterionStore
+
+
+@dataclass(frozen=True)
+class CommitOptions:
+    quick: bool = False
+    rust_filter: str | None = None  # Criterion filter on full ids; None runs every id
+
+
+def _rust_done(job: AsvJob, commit: str, options: CommitOptions) -> bool:
+    """The store already holds this commit: every wanted id measured or failed, or a runner pass
+    over them already ran (a crate that does not build at a commit is not retried forever)."""
+    settings = load_settings(job.project.config_path)
+    try:
+        entry = CriterionStore(settings.store).get(commit)
+        wanted = {e.criterion_id for e in load_manifest(settings.manifest)}
+    except DashbenchError as exc:
+        print(f"warning: {exc}; measuring again", file=sys.stderr)
+        return False
+    if entry is None:
+        return False
+    if options.rust_filter:
+        wanted = {i for i in wanted if re.search(options.rust_filter, i)}
+    if wanted <= set(entry.records) | set(entry.failures):
+        return True
+    return any(
+        run.get("producer") == "runner" and run.get("filter") in (None, options.rust_filter)
+        for run in entry.runs
+    )
+
+
+def rust_stage(job: AsvJob, commit: str, options: CommitOptions, progress: Progress) -> None:
+    """Fill the Criterion store for ``commit``; a Rust failure never stops the Python side."""
+    if _rust_done(job, commit, options):
+        progress.say(f"rust {commit[:8]}: already in the Criterion store, skipped")
+        return
+    settings = load_settings(job.project.config_path)
+    try:
+        entry = run_commit(
+            settings, commit, RunOptions(filter=options.rust_filter, quick=options.quick)
+        )
+    except DashbenchError as exc:
+        print(f"warning: Rust suite at {commit[:8]}: {exc}", file=sys.stderr)
+        return
+    progress.say(
+        f"rust {commit[:8]}: {len(entry.records)} measured, {len(entry.failures)} failed, "
+        f"{len(entry.problems)} problem(s)"
+    )
+    for full_id, failure in sorted(entry.failures.items()):
+        print(f"warning: Rust benchmark {full_id} failed: {failure.reason}", file=sys.stderr)
+
+
+def asv_stage(job: AsvJob, commit: str, options: CommitOptions) -> None:
+    """One ``asv run`` of ``commit``; it must leave a complete results file.
+
+    Rounds are not interleaved, so asv saves the file once, when the commit is finished (an
+    interleaved run saves after every round, and a run killed between rounds would leave a file
+    that looks complete with half its samples). Benchmarks that already have a result are
+    skipped, so a commit left incomplete is filled in rather than measured twice. asv exits 2
+    when a benchmark failed; the failure is recorded in the file and the job goes on.
+    """
+    args = [
+        "--machine", job.machine,
+        "--environment", job.env_name,
+        "--record-samples",
+        "--no-interleave-rounds",
+        "--skip-existing-successful",
+        *job.bench_args(),
+        *(["--quick"] if options.quick else []),
+        f"{commit}^!",
+    ]  # fmt: skip
+    code = job.asv("run", *args)
+    expected = ledger.expected_benchmarks(job)
+    state = ledger.status(job, commit, expected)
+    if state is not ledger.Status.COMPLETE:
+        raise DashbenchError(
+            f"`asv run` of {commit[:8]} exited {code} and left {state.value} results in "
+            f"{ledger.results_path(job, commit)}"
+        )
+    if code != 0:
+        print(
+            f"warning: `asv run` of {commit[:8]} exited {code}: some benchmarks failed "
+            "(recorded as failed; the others are measured)",
+            file=sys.stderr,
+        )
+
+
+def benchmark_commits(
+    job: AsvJob, commits: list[str], options: CommitOptions, progress: Progress
+) -> None:
+    expected = ledger.expected_benchmarks(job)
+    ledger.repair(job, commits, expected)
+    for i, commit in enumerate(commits, 1):
+        position = f"commit {i}/{len(commits)}"
+        with progress.stage("rust", commit, position):
+            rust_stage(job, commit, options, progress)
+        with progress.stage("asv run", commit, position):
+            try:
+                asv_stage(job, commit, options)
+            except UserError as exc:
+                raise DashbenchError(str(exc)) from exc
