@@ -70,22 +70,11 @@ def test_mutating_nodes(run_benchmark):
 
 
 @pytest.mark.parametrize(
-    ("cls", "time", "peakmem"),
+    ("cls", "function_id"),
     [
-        (
-            bench.ThreeReadOnlyNodesLargeState,
-            "time_3_read_only_nodes_large_state",
-            "peakmem_3_read_only_nodes_large_state",
-        ),
-        (
-            bench.ThreeMutatingNodesLargeState,
-            "time_3_mutating_nodes_large_state",
-            "peakmem_3_mutating_nodes_large_state",
-        ),
+        (bench.ThreeReadOnlyNodesLargeState, "3_read_only_nodes_large_state"),
+        (bench.ThreeMutatingNodesLargeState, "3_mutating_nodes_large_state"),
     ],
 )
-def test_peakmem_twins_run_the_timed_body(run_benchmark, cls, time, peakmem):
-    instance, from_peakmem = run_benchmark(cls, peakmem)
-    assert from_peakmem == getattr(instance, time)()
-    assert getattr(cls, peakmem).approximate == getattr(cls, time).approximate
-    assert instance.peakmem_reference() is None
+def test_peakmem_twins_run_the_timed_body(check_peakmem_twin, cls, function_id):
+    check_peakmem_twin(cls, function_id)

@@ -118,27 +118,16 @@ def test_medium_state_parallel_3_workers(run_benchmark):
 
 
 @pytest.mark.parametrize(
-    ("cls", "time", "peakmem"),
+    ("cls", "function_id"),
     [
-        (bench.LargeStateClone, "time_large_state_clone", "peakmem_large_state_clone"),
-        (bench.LargeState3Nodes, "time_large_state_3_nodes", "peakmem_large_state_3_nodes"),
-        (
-            bench.LargeStateJsonSerialize,
-            "time_large_state_json_serialize",
-            "peakmem_large_state_json_serialize",
-        ),
-        (
-            bench.LargeStateBincodeSerialize,
-            "time_large_state_bincode_serialize",
-            "peakmem_large_state_bincode_serialize",
-        ),
+        (bench.LargeStateClone, "large_state_clone"),
+        (bench.LargeState3Nodes, "large_state_3_nodes"),
+        (bench.LargeStateJsonSerialize, "large_state_json_serialize"),
+        (bench.LargeStateBincodeSerialize, "large_state_bincode_serialize"),
     ],
 )
-def test_peakmem_twins_run_the_timed_body(run_benchmark, cls, time, peakmem):
-    instance, from_peakmem = run_benchmark(cls, peakmem)
-    assert from_peakmem == getattr(instance, time)()
-    assert getattr(cls, peakmem).criterion_id == getattr(cls, time).criterion_id
-    assert instance.peakmem_reference() is None
+def test_peakmem_twins_run_the_timed_body(check_peakmem_twin, cls, function_id):
+    check_peakmem_twin(cls, function_id)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the peak-RSS reset is Linux-only")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from langgraph.errors import GraphRecursionError
 
 from benchmarks import stress_tests as bench
 from dashbench.workloads.stress_tests import STRESS_RECURSION_LIMIT
@@ -44,37 +45,20 @@ def test_long_running_100_iterations(run_benchmark):
 
 def test_100_steps_fail_under_dashflows_default_limit(run_benchmark):
     """The explicit limit matters: at DashFlow's 25 steps the loop cannot finish."""
-    from langgraph.errors import GraphRecursionError
-
     instance, _ = run_benchmark(bench.LongRunning100Iterations, "time_long_running_100_iterations")
     with pytest.raises(GraphRecursionError):
         instance.app.invoke(bench.make_complex(), {**instance.config, "recursion_limit": 25})
 
 
 @pytest.mark.parametrize(
-    ("cls", "time", "peakmem"),
+    ("cls", "function_id"),
     [
-        (bench.LargeGraph100Nodes, "time_large_graph_100_nodes", "peakmem_large_graph_100_nodes"),
-        (
-            bench.DeepNesting10Levels,
-            "time_deep_nesting_10_levels",
-            "peakmem_deep_nesting_10_levels",
-        ),
-        (
-            bench.WideFanout50ParallelBranches,
-            "time_wide_fanout_50_parallel_branches",
-            "peakmem_wide_fanout_50_parallel_branches",
-        ),
-        (
-            bench.LongRunning100Iterations,
-            "time_long_running_100_iterations",
-            "peakmem_long_running_100_iterations",
-        ),
+        (bench.LargeGraph100Nodes, "large_graph_100_nodes"),
+        (bench.DeepNesting10Levels, "deep_nesting_10_levels"),
+        (bench.WideFanout50ParallelBranches, "wide_fanout_50_parallel_branches"),
+        (bench.LongRunning100Iterations, "long_running_100_iterations"),
     ],
 )
-def test_peakmem_twins_run_the_timed_body(run_benchmark, cls, time, peakmem):
-    instance, from_peakmem = run_benchmark(cls, peakmem)
-    assert from_peakmem == getattr(instance, time)()
-    assert getattr(cls, peakmem).criterion_id == getattr(cls, time).criterion_id
-    assert getattr(cls, time).approximate is None
-    assert instance.peakmem_reference() is None
+def test_peakmem_twins_run_the_timed_body(check_peakmem_twin, cls, function_id):
+    check_peakmem_twin(cls, function_id)
+    assert getattr(cls, f"time_{function_id}").approximate is None  # all four pair exactly

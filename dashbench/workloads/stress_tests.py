@@ -12,13 +12,8 @@ from typing import Any
 from langgraph.graph import END, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from dashbench.workloads.common import (
-    complex_step,
-    counting_loop,
-    fan_out,
-    linear_graph,
-    route_on_next,
-)
+from dashbench.workloads.common import complex_step, counting_loop, linear_graph, route_on_next
+from dashbench.workloads.parallel_execution import collect, fanout_graph, set_status
 from dashbench.workloads.states import ComplexFanoutState, ComplexState
 
 STRESS_RECURSION_LIMIT = 1000
@@ -65,10 +60,6 @@ def build_deep_nesting_10_levels() -> CompiledStateGraph:
 # --- wide_fanout_50_parallel_branches ---------------------------------------------------
 
 
-def distribute(_state: ComplexFanoutState) -> dict[str, Any]:
-    return {"status": "distributing"}
-
-
 def fanout_worker(i: int) -> Callable[[ComplexFanoutState], dict[str, Any]]:
     def node(_state: ComplexFanoutState) -> dict[str, Any]:
         return {"metadata": {f"worker{i}": "done"}}
@@ -76,21 +67,11 @@ def fanout_worker(i: int) -> Callable[[ComplexFanoutState], dict[str, Any]]:
     return node
 
 
-def collect_keys(state: ComplexFanoutState) -> dict[str, Any]:
-    return {"status": "collected", "counter": len(state["metadata"])}
-
-
 def build_wide_fanout_50_parallel_branches() -> CompiledStateGraph:
-    graph = StateGraph(ComplexFanoutState)
-    graph.add_node("start", distribute)
-    graph.add_node("collect", collect_keys)
-    workers = [f"worker{i}" for i in range(FANOUT_WIDTH)]
-    for i, name in enumerate(workers):
-        graph.add_node(name, fanout_worker(i))
-    fan_out(graph, "start", workers, "collect")
-    graph.set_entry_point("start")
-    graph.add_edge("collect", END)
-    return graph.compile()
+    """parallel_execution's fan-out shape, 50 wide; workers write keys worker0..worker49."""
+    start = ("start", set_status("distributing"))
+    workers = [fanout_worker(i) for i in range(FANOUT_WIDTH)]
+    return fanout_graph(start, workers, ("collect", collect)).compile()
 
 
 # --- long_running_100_iterations --------------------------------------------------------

@@ -2,7 +2,8 @@
 
 On the Rust side these time ``tracing`` spans compiled in with no subscriber. The LangGraph
 analogue needs no emulation: no callback handlers and LangSmith tracing left off. The
-checkpointed id reuses ``checkpointing.build_checkpoint_3_nodes``: DashFlow runs the same graph.
+checkpointed id reuses ``checkpointing.build_checkpoint_3_nodes`` and the fan-out is built
+like parallel_execution's: DashFlow runs the same shapes there.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from langgraph.graph import END, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from dashbench.workloads.common import complex_step, fan_out, linear_graph
+from dashbench.workloads.common import complex_step, linear_graph
+from dashbench.workloads.parallel_execution import fanout_graph, set_status
 from dashbench.workloads.states import ComplexFanoutState, ComplexState
 
 WORKER_ITEMS = 20
@@ -22,10 +23,6 @@ WORKER_ITEMS = 20
 def build_5_nodes() -> CompiledStateGraph:
     steps = [(f"node{i}", complex_step(i, "Node {} completed", item_keys=10)) for i in range(1, 6)]
     return linear_graph(ComplexState, steps).compile()
-
-
-def start(_state: ComplexFanoutState) -> dict[str, Any]:
-    return {"status": "started"}
 
 
 def worker(i: int) -> Callable[[ComplexFanoutState], dict[str, Any]]:
@@ -38,18 +35,7 @@ def worker(i: int) -> Callable[[ComplexFanoutState], dict[str, Any]]:
     return node
 
 
-def collect(_state: ComplexFanoutState) -> dict[str, Any]:
-    return {"status": "collected"}
-
-
 def build_parallel_3_workers() -> CompiledStateGraph:
-    graph = StateGraph(ComplexFanoutState)
-    graph.add_node("start", start)
-    graph.add_node("collect", collect)
-    workers = [f"worker{i}" for i in range(1, 4)]
-    for i, name in enumerate(workers, start=1):
-        graph.add_node(name, worker(i))
-    fan_out(graph, "start", workers, "collect")
-    graph.set_entry_point("start")
-    graph.add_edge("collect", END)
-    return graph.compile()
+    start = ("start", set_status("started"))
+    collect = ("collect", set_status("collected"))
+    return fanout_graph(start, [worker(i) for i in range(1, 4)], collect).compile()
