@@ -15,8 +15,8 @@ def write_json_atomically(path: Path, data: Any, **dump_kwargs: Any) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, allow_nan=False, **dump_kwargs)
-            fh.write("\n")
+            # dumps, not dump: dump streams through the pure-Python encoder, ~10x slower.
+            fh.write(json.dumps(data, allow_nan=False, **dump_kwargs) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

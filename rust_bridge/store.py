@@ -138,7 +138,7 @@ class CriterionStore:
         with self.lock():
             entry = self.get(commit) or StoreEntry(commit=commit)
             entry.merge(records, failures, problems, provenance or {})
-            write_json_atomically(path, entry.to_dict(), indent=1)
+            write_json_atomically(path, entry.to_dict(), separators=(",", ":"))
         return entry
 
     @contextlib.contextmanager

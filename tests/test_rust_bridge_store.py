@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 from dataclasses import replace
 from pathlib import Path
@@ -66,11 +65,11 @@ def test_a_failed_write_leaves_the_previous_entry_whole(
     store.put(SHA, records[:3])
     before = store.entry_path(SHA).read_bytes()
 
-    def dump_half_then_die(data, fh, **kwargs):
-        fh.write(json.dumps(data)[:100])
+    def die(fd: int) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("rust_bridge.atomic.json.dump", dump_half_then_die)
+    # The new content is written to the temp file but the flush to disk fails.
+    monkeypatch.setattr("rust_bridge.atomic.os.fsync", die)
     with pytest.raises(OSError, match="disk full"):
         store.put(SHA, records[3:])
     assert store.entry_path(SHA).read_bytes() == before
