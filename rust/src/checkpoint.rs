@@ -17,7 +17,7 @@ pub struct Checkpoint<S> {
     pub id: String,
     pub thread_id: String,
     pub node: String,
-    /// Node executions so far in this run.
+    /// Steps so far in this run (a parallel superstep is one step).
     pub step: usize,
     pub parent_id: Option<String>,
     pub timestamp_ms: u64,

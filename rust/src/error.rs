@@ -25,7 +25,7 @@ pub enum GraphError {
     InvalidParallelTargets(String),
     /// A router returned a key missing from its route map.
     UnknownRoute { node: String, key: String },
-    /// More node executions than the recursion limit allows.
+    /// More steps (nodes or parallel supersteps) than the recursion limit allows.
     RecursionLimit { limit: usize },
     /// A parallel branch task panicked or was cancelled.
     BranchFailed { node: String, reason: String },

@@ -126,23 +126,25 @@ impl<S: GraphState> CompiledGraph<S> {
         })
     }
 
-    /// Runs from the entry point to `END`. Every call starts from `state`; checkpoints are written, never read.
+    /// Runs from the entry point to `END`. Every call starts from `state`; checkpoints are written,
+    /// never read. The recursion limit counts steps: one node, or one whole parallel superstep.
     pub async fn invoke(&self, state: S) -> Result<ExecutionResult<S>> {
         self.emit(|| GraphEvent::GraphStart { state: state.clone() });
         let mut state = state;
         let mut path: Vec<String> = Vec::new();
         let mut parent = None;
         let mut next = Next::One(self.entry.clone());
-        loop {
+        let mut step = 0;
+        while !matches!(next, Next::End) {
+            step += 1;
+            self.check_limit(step)?;
             let last = match next {
-                Next::End => break,
+                Next::End => unreachable!("loop condition"),
                 Next::One(name) => {
-                    self.check_limit(path.len() + 1)?;
                     state = self.run_node(&name, state);
                     name
                 }
                 Next::Many(targets) => {
-                    self.check_limit(path.len() + targets.len())?;
                     state = self.run_parallel(&targets, state).await?;
                     path.extend(targets[..targets.len() - 1].iter().cloned());
                     targets.into_iter().last().expect("non-empty targets")
@@ -150,7 +152,7 @@ impl<S: GraphState> CompiledGraph<S> {
             };
             path.push(last);
             let last = path.last().expect("just pushed");
-            self.save_checkpoint(last, path.len(), &state, &mut parent)?;
+            self.save_checkpoint(last, step, &state, &mut parent)?;
             next = self.next_after(last, &state)?;
             self.emit(|| GraphEvent::EdgeTraversal { from: last.clone(), to: next.names() });
         }

@@ -16,7 +16,7 @@ pub const END: &str = "__end__";
 /// How many parallel branches may run at once (DashFlow caps its tokio tasks at 64).
 pub const MAX_CONCURRENT_BRANCHES: usize = 64;
 
-/// DashFlow's default recursion limit, counted in node executions.
+/// DashFlow's default recursion limit, counted in steps (a parallel superstep is one step).
 pub const DEFAULT_RECURSION_LIMIT: usize = 25;
 
 /// What a graph state must offer: owned clones for branches and checkpoints, serde for
@@ -222,7 +222,7 @@ pub struct CompiledGraph<S> {
 }
 
 impl<S: GraphState> CompiledGraph<S> {
-    /// Caps node executions per run; exceeding it is `GraphError::RecursionLimit`.
+    /// Caps steps per run; exceeding it is `GraphError::RecursionLimit`.
     pub fn with_recursion_limit(mut self, limit: usize) -> Self {
         self.recursion_limit = limit;
         self

@@ -54,8 +54,6 @@ impl<S: GraphState> CompiledGraph<S> {
 
 impl<S: GraphState> GraphStream<'_, S> {
     fn run_one(&mut self, node: &str, state: S) -> Result<S> {
-        self.steps += 1;
-        self.graph.check_limit(self.steps)?;
         if self.modes.contains(&StreamMode::Events) {
             self.pending.push_back(StreamEvent::NodeStart { node: node.to_string() });
         }
@@ -76,11 +74,14 @@ impl<S: GraphState> GraphStream<'_, S> {
         let (Some(next), Some(mut state)) = (self.next.take(), self.state.take()) else {
             return Ok(());
         };
+        if let Next::End = next {
+            self.pending.push_back(StreamEvent::Done { state });
+            return Ok(());
+        }
+        self.steps += 1;
+        self.graph.check_limit(self.steps)?;
         let last = match next {
-            Next::End => {
-                self.pending.push_back(StreamEvent::Done { state });
-                return Ok(());
-            }
+            Next::End => unreachable!("handled above"),
             Next::One(name) => {
                 state = self.run_one(&name, state)?;
                 name

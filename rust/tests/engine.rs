@@ -128,7 +128,7 @@ fn fanout_merges_in_declaration_order_and_runs_the_join_once() {
 
 #[test]
 fn wide_fanout_beyond_the_task_cap_still_merges_every_branch() {
-    let result = block_on(fanout(70).compile_with_merge().unwrap().with_recursion_limit(100).invoke(ComplexState::new()));
+    let result = block_on(fanout(70).compile_with_merge().unwrap().invoke(ComplexState::new()));
     let state = result.unwrap().state;
     assert_eq!(state.messages.len(), 140);
     assert_eq!(state.counter, 72);
@@ -140,13 +140,16 @@ fn plain_compile_rejects_parallel_edges() {
 }
 
 #[test]
-fn recursion_limit_stops_loops_and_counts_fanout_branches() {
+fn recursion_limit_stops_loops_and_counts_supersteps() {
     let error = block_on(looping(100).compile().unwrap().invoke(ComplexState::new())).unwrap_err();
     assert!(matches!(error, GraphError::RecursionLimit { limit: 25 }));
     let result = block_on(looping(100).compile().unwrap().with_recursion_limit(100).invoke(ComplexState::new()));
     assert_eq!(result.unwrap().state.messages.len(), 101);
-    let exact = block_on(fanout(3).compile_with_merge().unwrap().with_recursion_limit(4).invoke(ComplexState::new()));
-    assert!(matches!(exact, Err(GraphError::RecursionLimit { limit: 4 })));
+    // A fan-out superstep is one step: start, the three workers, collect.
+    let app = fanout(3).compile_with_merge().unwrap();
+    assert!(block_on(app.with_recursion_limit(3).invoke(ComplexState::new())).is_ok());
+    let short = block_on(fanout(3).compile_with_merge().unwrap().with_recursion_limit(2).invoke(ComplexState::new()));
+    assert!(matches!(short, Err(GraphError::RecursionLimit { limit: 2 })));
 }
 
 #[test]

@@ -1,0 +1,148 @@
+//! The 48-id suite's graphs produce the paths and final states WORKLOADS.md §4 gives, so the
+//! benchmarks time the intended work. The bench file is compiled in as a module.
+
+#[allow(dead_code)]
+#[path = "../benches/graph_benchmarks.rs"]
+mod suite;
+
+use std::sync::Arc;
+
+use dashbench_graph::states::{ComplexState, LargeState, MediumState, SimpleState, SmallState};
+use dashbench_graph::{CollectingCallback, CompiledGraph, ExecutionResult, GraphState, StateGraph, StreamMode};
+
+fn run<S: GraphState>(graph: &CompiledGraph<S>, state: S) -> ExecutionResult<S> {
+    tokio::runtime::Runtime::new().expect("runtime").block_on(graph.invoke(state)).expect("invoke succeeds")
+}
+
+fn complex(graph: CompiledGraph<ComplexState>) -> (Vec<String>, ComplexState) {
+    let result = run(&graph, ComplexState::new());
+    (result.nodes_executed, result.state)
+}
+
+fn counts(s: &ComplexState) -> (u32, usize, usize) {
+    (s.counter, s.messages.len(), s.metadata.len())
+}
+
+#[test]
+fn compilation_graphs_compile() {
+    assert!(suite::simple_3_nodes().compile().is_ok());
+    assert!(suite::complex_10_nodes().compile().is_ok());
+    let (path, state) = complex(suite::conditional_graph().compile().unwrap());
+    assert_eq!(path, ["start", "process", "process", "process"]);
+    assert_eq!(state.counter, 3);
+}
+
+#[test]
+fn sequential_execution() {
+    let result = run(&suite::sequential_3_simple(), SimpleState::new());
+    assert_eq!(result.state, SimpleState { counter: 3, data: "node1 node2 node3 ".into() });
+    assert_eq!(counts(&complex(suite::sequential_5_complex()).1), (5, 6, 7));
+    assert_eq!(counts(&complex(suite::sequential_10_stress()).1), (10, 11, 102));
+}
+
+#[test]
+fn conditional_branching() {
+    assert_eq!(complex(suite::binary_conditional()).0, ["start", "odd"]);
+    let (path, state) = complex(suite::loop_5());
+    assert_eq!((path.len(), state.messages.len()), (5, 6));
+    let (path, state) = complex(suite::multi_branch());
+    assert_eq!(path, ["router", "route_b"]);
+    assert_eq!(state.messages.last().unwrap(), "Processed by route_b");
+}
+
+#[test]
+fn parallel_execution() {
+    let (path, state) = complex(suite::fanout_3_workers());
+    assert_eq!(path, ["start", "worker1", "worker2", "worker3", "collect"]);
+    assert_eq!((counts(&state), state.status.as_str()), ((5, 6, 5), "collected"));
+    assert_eq!(counts(&complex(suite::fanout_5_heavy()).1), (15, 15, 102));
+    let (path, state) = complex(suite::two_stage());
+    assert_eq!(path.len(), 9);
+    assert_eq!(path.iter().filter(|n| *n == "stage2_start" || *n == "final").count(), 2);
+    assert_eq!((state.status.as_str(), state.metadata.len()), ("complete", 8));
+}
+
+#[test]
+fn checkpointing_writes_one_file_per_node() {
+    for (graph, nodes) in [(suite::checkpoint_3_nodes(), 3), (suite::checkpoint_5_nodes(), 5)] {
+        let (app, dir) = suite::file_checkpointed(graph, "bench_file_thread");
+        run(&app, ComplexState::new());
+        run(&app, ComplexState::new());
+        let files = std::fs::read_dir(dir.0.join("bench_file_thread")).unwrap().count();
+        assert_eq!(files, 2 * nodes);
+        let root = dir.0.clone();
+        drop(dir);
+        assert!(!root.exists(), "the scratch directory is removed after the sample");
+    }
+    let (path, state) = complex(suite::memory_checkpointed(suite::checkpoint_5_nodes(), "t"));
+    assert_eq!((path.len(), counts(&state)), (5, (5, 6, 52)));
+}
+
+#[test]
+fn event_streaming_counts() {
+    let count = |graph: CompiledGraph<ComplexState>, mode| graph.stream(ComplexState::new(), &[mode]).count();
+    assert_eq!(count(suite::stream_5_nodes(), StreamMode::Values), 6);
+    assert_eq!(count(suite::stream_5_nodes(), StreamMode::Events), 11);
+    assert_eq!(count(suite::stream_3_nodes_complex(), StreamMode::Updates), 4);
+    assert_eq!(count(suite::stream_parallel(), StreamMode::Values), 6);
+}
+
+#[test]
+fn state_cloning_graphs() {
+    let small = run(&suite::small_3_nodes(), SmallState::new()).state;
+    assert_eq!((small.counter, small.value), (3, 4.5));
+    let medium = run(&suite::medium_3_nodes(), MediumState::new()).state;
+    assert_eq!((medium.data.len(), &medium.counters[0..5]), (103, &[0, 2, 3, 4, 4][..]));
+    let large = run(&suite::large_3_nodes(), LargeState::new()).state;
+    assert_eq!(large.messages.len(), 1003);
+    assert_eq!([large.data_blocks[1][0], large.data_blocks[3][0], large.data_blocks[4][0]], [1, 3, 0]);
+    let merged = run(&suite::medium_parallel(), MediumState::new()).state;
+    assert_eq!((merged.data.len(), merged.counters.len()), (303, 300));
+}
+
+#[test]
+fn stress_tests() {
+    let (path, state) = complex(suite::hundred_nodes());
+    assert_eq!((path.len(), state.counter, state.messages.len()), (100, 100, 101));
+    let (path, state) = complex(suite::deep_nesting());
+    assert_eq!((path.len(), path[9].as_str(), state.counter), (10, "level9", 10));
+    let (path, state) = complex(suite::wide_fanout());
+    assert_eq!((path.len(), state.counter, state.status.as_str()), (52, 52, "collected"));
+    assert_eq!(state.messages.iter().filter(|m| *m == "Initial message").count(), 50);
+    let (path, state) = complex(suite::long_running());
+    assert_eq!((path.len(), state.messages.len()), (100, 101));
+}
+
+#[test]
+fn real_world_scenarios() {
+    let (path, state) = complex(suite::customer_service());
+    assert_eq!(path, ["classify_intent", "tech_specialist", "resolve"]);
+    assert_eq!((state.messages.len(), state.metadata.len(), state.status.as_str()), (4, 4, "resolved"));
+    let (path, state) = complex(suite::batch_pipeline());
+    assert_eq!(path.len(), 7);
+    assert!(!path.iter().any(|n| n == "handle_error"), "merged `next` keeps processor1's success");
+    assert_eq!((state.status.as_str(), state.counter), ("completed", 12));
+    let (path, state) = complex(suite::financial_analysis());
+    assert_eq!((path.len(), path[5].as_str(), state.status.as_str()), (6, "standard_report", "reported"));
+}
+
+#[test]
+fn tracing_overhead_parallel() {
+    let (path, state) = complex(suite::tracing_parallel());
+    assert_eq!(path.len(), 5);
+    assert_eq!((state.status.as_str(), state.metadata.len()), ("collected", 62));
+}
+
+fn events<S: GraphState>(graph: StateGraph<S>, state: S) -> usize {
+    let callback = Arc::new(CollectingCallback::new());
+    run(&graph.compile().unwrap().with_callback(callback.clone()), state);
+    callback.len()
+}
+
+#[test]
+fn read_only_optimization_event_counts() {
+    assert_eq!(events(suite::read_only_chain::<ComplexState>(5), ComplexState::new()), 17);
+    assert_eq!(events(suite::mutating_5_nodes(), ComplexState::new()), 22);
+    assert_eq!(events(suite::read_only_chain::<LargeState>(3), LargeState::new()), 11);
+    assert_eq!(events(suite::large_mutating_3_nodes(), LargeState::new()), 14);
+}
