@@ -17,7 +17,12 @@ from dashbench import __version__
 from dashbench.errors import DashbenchError
 
 # Modules that contribute subcommands, each with a ``register(subparsers)`` function.
-_COMMAND_MODULES: tuple[str, ...] = ("dashbench.report.cli", "rust_bridge.cli")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "dashbench.report.cli",
+    "dashbench.gate.regressions",
+    "dashbench.gate.bisect",
+    "rust_bridge.cli",
+)
 
 EXIT_OK = 0
 EXIT_REGRESSION = 1

@@ -1,0 +1,89 @@
+"""The asv project as the gate, bisect and calibrate commands see it: E's resolved site plus
+the config file's path (for `asv --config`), the git repo, thresholds and the pairing table."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import git
+
+from dashbench.errors import DashbenchError
+from dashbench.pairs import Pair, load_pairs
+from dashbench.report.data import Site, load_site
+
+DEFAULT_THRESHOLD = 0.05  # asv's own default when no regressions_thresholds regex matches
+
+
+@dataclass(frozen=True)
+class Project:
+    config_path: Path
+    site: Site
+
+    @property
+    def root(self) -> Path:
+        return self.site.root
+
+    @property
+    def html_dir(self) -> Path:
+        return self.site.html_dir
+
+    @property
+    def results_dir(self) -> Path:
+        return self.site.results_dir
+
+    def repo(self) -> git.Repo:
+        try:
+            return git.Repo(self.site.conf.repo)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+            raise DashbenchError(
+                f"{self.config_path}: 'repo' {self.site.conf.repo!r} is not a git repository"
+            ) from exc
+
+    def pairs(self) -> list[Pair]:
+        return load_pairs(self.site.pairs_path)
+
+    def threshold(self, name: str) -> float:
+        """The relative threshold asv's publish applies to ``name``: the largest matching regex."""
+        matches = [
+            float(value)
+            for regex, value in getattr(self.site.conf, "regressions_thresholds", {}).items()
+            if re.match(regex, name)
+        ]
+        return max(matches) if matches else DEFAULT_THRESHOLD
+
+
+def load_project(config: str | Path) -> Project:
+    path = Path(config).resolve()
+    return Project(path, load_site(path))
+
+
+def read_json(path: Path, what: str) -> Any:
+    """Load a site file; a missing or corrupt one is a user error naming the file."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DashbenchError(f"{path}: {what} not found; run `asv publish` first") from exc
+    except (OSError, ValueError) as exc:
+        raise DashbenchError(f"{path}: cannot read {what}: {exc}") from exc
+
+
+def language_of(benchmark: str) -> str:
+    """Rust benchmarks are the bridge's ``criterion.*`` tracks; everything else is Python."""
+    return "rust" if benchmark.startswith("criterion.") else "python"
+
+
+def pair_ids(pairs: list[Pair]) -> dict[str, str]:
+    """asv name (either side) -> Criterion id."""
+    return {name: p.criterion_id for p in pairs for name in (p.python, p.rust)}
+
+
+def pair_sides(pairs: list[Pair], criterion_id: str) -> dict[str, str]:
+    """{"python": asv name, "rust": asv name} of a pair id; an unknown id is a user error."""
+    for p in pairs:
+        if p.criterion_id == criterion_id:
+            return {"python": p.python, "rust": p.rust}
+    raise DashbenchError(f"{criterion_id!r} is not a pair id in the pairing table")
