@@ -57,10 +57,11 @@ class Merge:
 
 
 def _load(path: Path, api_version: int) -> dict[str, Any]:
+    """asv's checked load; it drops the format version, which is put back for writing."""
     data = load_json(str(path), api_version=api_version)
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a JSON object")
-    return data
+    return {**data, "version": api_version}
 
 
 def _failed(row: list[Any]) -> bool:
@@ -129,9 +130,7 @@ class Merger:
             raise DashbenchError(f"{shard}: shard is not a directory")
         machines = sorted(p.parent for p in shard.glob(f"*/{MACHINE}"))
         if not machines:
-            raise DashbenchError(
-                f"{shard}: no <machine>/{MACHINE} in this shard (not asv results?)"
-            )
+            raise DashbenchError(f"{shard}: no <machine>/{MACHINE} here; not an asv results dir")
         sound = 0
         for machine_dir in machines:
             sound += self._add_machine(shard, machine_dir)
