@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rust_bridge.checkout import resolve_commit
 from rust_bridge.manifest import ManifestEntry, load_manifest
 from rust_bridge.runner import RunOptions, run_commit
 from rust_bridge.settings import Settings, load_settings
@@ -89,7 +90,9 @@ def _track(item: ManifestEntry, benchmarks_dir: Path) -> Callable[..., dict[str,
         commit = measured_commit()
         if commit is None:
             raise NotImplementedError("no commit to read: set ASV_COMMIT or DASHBENCH_COMMIT")
-        entry = entry_for(suite_settings(benchmarks_dir), commit)
+        settings = suite_settings(benchmarks_dir)
+        commit = resolve_commit(settings.git_dir, commit)
+        entry = entry_for(settings, commit)
         if entry is None:
             raise NotImplementedError(f"no Criterion store entry for {commit}")
         samples = entry.samples(item.criterion_id)
