@@ -21,6 +21,10 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "dashbench.report.cli",
     "dashbench.gate.regressions",
     "dashbench.gate.bisect",
+    "dashbench.gate.calibrate",
+    "dashbench.pipeline.nightly",
+    "dashbench.pipeline.continuous",
+    "dashbench.merge",
     "rust_bridge.cli",
 )
 

@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from asv.config import Config
 from asv.environment import get_environments
 from asv.machine import Machine, MachineCollection
 from asv.util import UserError
@@ -33,6 +34,10 @@ class AsvJob:
     def results_dir(self) -> Path:
         return self.project.results_dir
 
+    @property
+    def conf(self) -> Config:
+        return self.project.site.conf
+
     def asv(self, command: str, *args: str) -> int:
         """Run ``asv COMMAND --config CONF ARGS`` with output streaming; return its exit code.
 
@@ -51,9 +56,10 @@ class AsvJob:
 def primary_environment(project: Project) -> str:
     """The environment the nightly measures: asv.conf.json's ``dashbench.primary_environment``
     (an asv environment name) if set, else the first one of asv's matrix."""
-    own = getattr(project.conf, "dashbench", None) or {}
+    conf = project.site.conf
+    own = getattr(conf, "dashbench", None) or {}
     try:
-        names = [env.name for env in get_environments(project.conf, None, verbose=False)]
+        names = [env.name for env in get_environments(conf, None, verbose=False)]
     except UserError as exc:
         raise DashbenchError(f"{project.config_path}: {exc}") from exc
     if not names:
@@ -88,11 +94,10 @@ def open_project(config: str) -> Project:
     """The project, with the config's paths made absolute for asv's in-process API (its own
     command line chdirs to the config's directory first; this process does not)."""
     project = load_project(config)
-    conf = project.conf
-    for key in ("results_dir", "html_dir", "env_dir", "benchmark_dir"):
-        setattr(conf, key, str(project.path(getattr(conf, key))))
-    if project.repo_dir.is_dir():
-        conf.repo = str(project.repo_dir)
+    conf = project.site.conf
+    conf.results_dir, conf.html_dir = str(project.results_dir), str(project.html_dir)
+    for key in ("env_dir", "benchmark_dir"):
+        setattr(conf, key, str(project.root / getattr(conf, key)))
     return project
 
 

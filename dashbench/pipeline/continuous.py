@@ -51,7 +51,7 @@ def _resolve(job: AsvJob, rev: str) -> git.Commit:
     try:
         return job.project.repo().commit(rev)
     except (git.BadName, ValueError) as exc:
-        raise DashbenchError(f"{rev!r} is not a commit of {job.project.repo_dir}") from exc
+        raise DashbenchError(f"{rev!r} is not a commit of {job.conf.repo}") from exc
 
 
 def compare(job: AsvJob, base: git.Commit, head: git.Commit, factor: float) -> tuple[bool, str]:
@@ -60,7 +60,7 @@ def compare(job: AsvJob, base: git.Commit, head: git.Commit, factor: float) -> t
     try:
         with contextlib.redirect_stdout(out):
             worsened, _ = Compare.print_table(
-                job.project.conf,
+                job.conf,
                 base.hexsha,
                 head.hexsha,
                 factor=factor,

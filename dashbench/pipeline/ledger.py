@@ -39,7 +39,7 @@ def results_path(job: AsvJob, commit: str) -> Path:
 def expected_benchmarks(job: AsvJob) -> set[str] | None:
     """The selected benchmarks of the last discovery, or None when benchmarks.json is unusable."""
     try:
-        return set(Benchmarks.load(job.project.conf, regex=list(job.bench) or None))
+        return set(Benchmarks.load(job.conf, regex=list(job.bench) or None))
     except UserError:
         return None
 
@@ -85,7 +85,7 @@ def select_commits(job: AsvJob, range_spec: str | None, expected: set[str] | Non
     the configured branches after the newest complete one; on a first run (nothing complete yet)
     only each branch's head, so a new project does not benchmark its whole history by surprise.
     """
-    repo = get_repo(job.project.conf)
+    repo = get_repo(job.conf)
     if range_spec:
         if ".." not in range_spec:
             raise DashbenchError(f"--range {range_spec!r}: expected A..B")
@@ -96,7 +96,7 @@ def select_commits(job: AsvJob, range_spec: str | None, expected: set[str] | Non
         todo = [c for c in candidates if status(job, c, expected) is not Status.COMPLETE]
         return todo[::-1]
     todo: list[str] = []
-    for branch in job.project.conf.branches or [None]:
+    for branch in job.conf.branches or [None]:
         commits = repo.get_branch_commits(branch)
         new = []
         for commit in commits:
