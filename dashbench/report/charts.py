@@ -1,7 +1,7 @@
 """Charts for the report page, drawn by matplotlib as static SVG files.
 
 SVGs are shown through ``<img>``, where a browser runs no script, and matplotlib draws text as
-paths with math parsing off, so a hostile benchmark name stays a picture of its characters.
+paths with ``$`` escaped, so a hostile benchmark name stays a picture of its characters.
 """
 
 from __future__ import annotations
@@ -18,10 +18,15 @@ from dashbench.report.files import replacing
 _STYLE = {
     "svg.fonttype": "path",
     "svg.hashsalt": "dashbench",  # stable element ids, so unchanged data gives unchanged files
-    "text.parse_math": False,
     "font.size": 8,
 }
 _EXACT, _APPROXIMATE = "#1f77b4", "#d62728"
+
+
+def _label(text: str, limit: int = 60) -> str:
+    """Untrusted text as a literal, short tick label: ``$`` would start matplotlib mathtext."""
+    text = text if len(text) <= limit else text[: limit - 1] + "\u2026"
+    return text.replace("$", r"\$")
 
 
 def chart_slug(machine: str, env: str) -> str:
@@ -50,7 +55,7 @@ def speedup_chart(series: Series, path: Path) -> None:
         if s.has_interval:
             ax.plot([s.low, s.high], [y, y], color=colour, linewidth=2, alpha=0.6)
         ax.plot([s.value], [y], "o" if row.pair.exact else "s", color=colour, markersize=4)
-    ax.set_yticks(range(len(rows)), [r.pair.criterion_id for r in rows])
+    ax.set_yticks(range(len(rows)), [_label(r.pair.criterion_id) for r in rows])
     ax.invert_yaxis()
     if any(r.speedup for r in rows):
         ax.set_xscale("log")
@@ -77,7 +82,7 @@ def group_chart(series: Series, path: Path) -> None:
             continue
         plotted = True
         style = {"color": "black", "linewidth": 2.5} if group is None else {"color": cmap(i)}
-        ax.plot(xs, ys, marker="o", markersize=3, label=group or "overall", **style)
+        ax.plot(xs, ys, marker="o", markersize=3, label=_label(group or "overall"), **style)
     if plotted:
         ax.set_yscale("log")
         ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.0, 0.5))

@@ -14,6 +14,7 @@ from dashbench.report.build import build_markdown
 from dashbench.report.charts import render_charts
 from dashbench.report.data import load_series, load_site
 from dashbench.report.page import link_from_site, write_page
+from dashbench.report.vendor import restrict_scripts, vendor_assets
 from rust_bridge.settings import load_settings
 
 _RANGE = re.compile(r"[^\s-]\S*\.\.\S+")  # no leading "-": git must not read an option
@@ -76,8 +77,23 @@ def run_report(args: argparse.Namespace) -> int:
     if out_dir.is_relative_to(site.html_dir.resolve()):
         link_from_site(site.html_dir, page)
         linked = " (linked from the site's navigation bar)"
+        _vendor(site.html_dir, site.root)
     print(f"dashbench report: wrote {page}{linked}", file=sys.stderr)
     return 0
+
+
+def _vendor(html_dir: Path, root: Path) -> None:
+    """Serve asv's CDN libraries from the site when npm has installed them, then allow only
+    the scripts the site really uses (asv's pages put benchmark names into markup)."""
+    candidates = [root / "node_modules", Path(__file__).resolve().parents[2] / "node_modules"]
+    node_modules = next((p for p in candidates if p.is_dir()), candidates[0])
+    remote = vendor_assets(html_dir, node_modules)
+    restrict_scripts(html_dir, remote)
+    if remote:
+        print(
+            "dashbench report: asv's site still loads from CDNs: " + ", ".join(remote),
+            file=sys.stderr,
+        )
 
 
 def run_pairs(args: argparse.Namespace) -> int:
