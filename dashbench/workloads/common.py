@@ -18,6 +18,7 @@ from typing import Any
 
 from langgraph.graph import END, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import StreamMode
 
 from dashbench.workloads.states import ComplexState
 
@@ -128,11 +129,7 @@ def count_chunks(stream: Iterable[Any]) -> int:
 
 
 def stream_modes() -> tuple[str, ...]:
-    """The stream modes the installed LangGraph declares."""
-    try:
-        from langgraph.types import StreamMode
-    except ImportError:  # 0.1.x kept it in the pregel package
-        from langgraph.pregel.types import StreamMode  # type: ignore[no-redef]
+    """The stream modes the installed LangGraph declares (``langgraph.types`` exists from 0.2)."""
     return typing.get_args(StreamMode)
 
 
