@@ -1,9 +1,11 @@
 """stress_tests: the 100-node chain, 10-level routing, 50-way fan-out and 100-step loop.
 
-Criterion takes 10 samples here (``sample_size(10)``). Each call is tens of milliseconds, so
-a sample is one call and asv's time budget per round bounds the sample count. LangGraph
-0.2.x needs about 2.9 s per 100-node invoke: there the time budget stops sampling after the
-minimum count, inside the raised ``timeout``, instead of skipping the ids.
+Criterion takes 10 samples here (``sample_size(10)``). Each call is tens of milliseconds on
+LangGraph 1.x, so a sample is one (primed) call and a 6 s budget per round bounds the count.
+LangGraph 0.2.x needs about 3 s per 100-node invoke (16 s seen on this loaded 2-core machine;
+its 100-step one-node loop takes 0.2 s, so the cost is in the node count). There the budget
+stops after the minimum of 2 samples a round, inside the raised ``timeout``: the slow line is
+measured, not skipped.
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ from .harness import CompiledGraph
 
 
 class StressGraph(CompiledGraph):
-    """One call per sample, 5 to 20 samples in at most 6 s a round; a raised timeout."""
+    """One call per sample, 2 to 20 samples in at most 6 s a round; a raised timeout."""
 
     number = 1
-    repeat = (5, 20, 6.0)
-    timeout = 240.0
+    repeat = (2, 20, 6.0)
+    timeout = 300.0
     recursion_limit = RECURSION_LIMIT
 
     def setup(self) -> None:

@@ -7,9 +7,13 @@ import pytest
 from benchmarks import read_only_optimization as bench
 from dashbench.workloads.states import make_complex, make_large
 
+# LangGraph 0.2.x also reports its internal writers to callbacks (28 events for 5 nodes);
+# the graph and node events are the same on every line.
+INTERNAL = ("__start__", "ChannelWrite")
+
 
 def names(events, kind):
-    return [name for event, name, _ in events if event == kind]
+    return [name for event, name, _ in events if event == kind and not name.startswith(INTERNAL)]
 
 
 @pytest.mark.parametrize(
@@ -27,11 +31,11 @@ def test_handler_collects_graph_and_node_events(run_benchmark, cls, method, node
     before = len(events)
     getattr(instance, method)()
     call = events[before:]
-    assert len(call) == 2 + 2 * nodes  # 12 for 5 nodes, 8 for 3
+    assert len(names(call, "start") + names(call, "end")) == 2 + 2 * nodes  # 12 / 8
     expected = ["LangGraph", *(f"node{i}" for i in range(1, nodes + 1))]
     assert names(call, "start") == expected
     assert sorted(names(call, "end")) == sorted(expected)
-    assert before % len(call) == 0  # earlier calls of the sample are kept, never cleared
+    assert before and before % len(call) == 0  # the priming call's events are kept
     assert getattr(cls, method).approximate
 
 

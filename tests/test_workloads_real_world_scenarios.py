@@ -27,7 +27,10 @@ def test_customer_service_router_takes_the_tech_path(run_benchmark):
 
 
 def test_batch_processing_pipeline_runs_8_nodes(run_benchmark):
-    _, state = run_benchmark(bench.BatchProcessingPipeline, "time_batch_processing_pipeline")
+    try:
+        _, state = run_benchmark(bench.BatchProcessingPipeline, "time_batch_processing_pipeline")
+    except NotImplementedError as missing:  # LangGraph lines before add_node(defer=...)
+        pytest.skip(str(missing))
     # One message per node run: receive, 5 processors, handle_error, aggregate once (deferred).
     assert state["messages"][0] == "Initial message"
     assert state["messages"][1] == "Received batch of 10 items"
