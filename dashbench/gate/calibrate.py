@@ -1,0 +1,320 @@
+"""`dashbench calibrate`: A/A noise runs that set each benchmark's regression threshold.
+
+A/A: the same commit is measured ``--runs`` times, each run as its own asv machine in a private
+results directory (and, for Rust, its own Criterion store, so cargo bench really runs again).
+Each benchmark's run-to-run spread is the largest relative gap between its run medians.
+
+Threshold: ``margin`` x spread, at least ``floor``. With asv's rule a step must exceed the
+threshold to be kept, so an A/A wobble no larger than the spread is never reported.
+
+Detection power: a multiplicative step injected into the *real* A/A values. A history of
+WINDOW commits takes the A/A runs in rotation, then WINDOW more take them scaled by 1 + s; it
+goes through ``asv.step_detect`` exactly as publish does (weights from the 99% CIs). The smallest
+s reported at the right commit in every rotation is the benchmark's detectable slowdown; a flat
+history of the same runs must report nothing (no false alarm). A real code
+slowdown per id and per size would cost a full suite run each; scaling real samples keeps the
+real noise and asv's real detector at no cost. Ids whose detectable slowdown misses the target
+get an effort recommendation (noise shrinks about as 1/sqrt(samples)): raise asv's ``rounds`` /
+``repeat`` for Python, Criterion's measurement time for Rust, by that factor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from asv.results import iter_results_for_machine
+from asv.step_detect import detect_regressions, detect_steps
+from asv.util import load_json
+
+from dashbench.errors import DashbenchError
+from dashbench.gate.project import Project, language_of, load_project
+from rust_bridge.atomic import write_json_atomically
+
+STEPS = tuple(round(0.01 * k, 2) for k in range(1, 101))  # injected slowdowns: 1% .. 100%
+WINDOW = 8  # commits before and after the injected step: about a week of nightlies each side
+
+
+@dataclass(frozen=True)
+class Run:
+    """One A/A measurement of one benchmark: asv's median and its 99% CI."""
+
+    value: float
+    ci_low: float | None
+    ci_high: float | None
+
+
+@dataclass(frozen=True)
+class Calibration:
+    benchmark: str
+    language: str
+    runs: int
+    medians: list[float]
+    spread: float  # largest relative gap between two runs' medians
+    threshold: float
+    false_alarm: bool  # step detection reported a regression on the A/A series at the threshold
+    detectable: float | None  # smallest injected slowdown detected in every run order
+    effort: float  # multiple of today's samples (rounds, measurement time) to reach the target
+
+
+def _weight(run: Run, scale: float) -> float | None:
+    if run.ci_low is None or run.ci_high is None:
+        return None
+    width = abs(run.ci_high - run.ci_low) * scale
+    return 2.0 / width if width > 0 and math.isfinite(width) else None
+
+
+def _regressed(series: Sequence[tuple[Run, float]], threshold: float) -> list[tuple]:
+    """Regressions asv's publish would report for runs scaled by the given factors."""
+    y = [r.value * f for r, f in series]
+    w = [_weight(r, f) for r, f in series]
+    _last, _best, jumps = detect_regressions(detect_steps(y, w), threshold)
+    return jumps or []
+
+
+def _history(order: Sequence[Run], length: int, factor: float) -> list[tuple[Run, float]]:
+    """``length`` commits whose values are the A/A runs in rotation, scaled by ``factor``."""
+    return [(order[i % len(order)], factor) for i in range(length)]
+
+
+def false_alarm(runs: Sequence[Run], threshold: float, window: int = WINDOW) -> bool:
+    """Any regression reported on a history with no change: the A/A runs in rotation, or the
+    worst case, one run's level for ``window`` commits and then another's (a sustained shift
+    as large as the run-to-run spread)."""
+    flats = [_history(order, 2 * window, 1.0) for order in itertools.permutations(runs)]
+    flats += [
+        _history([a], window, 1.0) + _history([b], window, 1.0)
+        for a, b in itertools.permutations(runs, 2)
+    ]
+    return any(_regressed(history, threshold) for history in flats)
+
+
+def detected(runs: Sequence[Run], threshold: float, step: float, window: int = WINDOW) -> bool:
+    """A step after ``window`` commits is reported at that commit, in every rotation of runs."""
+    for order in itertools.permutations(runs):
+        series = _history(order, window, 1.0) + _history(order[::-1], window, 1.0 + step)
+        if not any(jump[1] == window for jump in _regressed(series, threshold)):
+            return False
+    return True
+
+
+def calibrate_one(
+    name: str, runs: Sequence[Run], margin: float, floor: float, target: float
+) -> Calibration:
+    medians = [r.value for r in runs]
+    spread = max(abs(a / b - 1.0) for a, b in itertools.permutations(medians, 2))
+    threshold = round(max(floor, margin * spread), 3)
+    detectable = next((s for s in STEPS if detected(runs, threshold, s)), None)
+    # Noise shrinks about as 1/sqrt(samples), and the detectable step with it.
+    effort = max(1.0, ((detectable or 1.0) / target) ** 2)
+    return Calibration(
+        benchmark=name,
+        language=language_of(name),
+        runs=len(runs),
+        medians=medians,
+        spread=spread,
+        threshold=threshold,
+        false_alarm=false_alarm(runs, threshold),
+        detectable=detectable,
+        effort=round(effort, 1),
+    )
+
+
+def collect(results_dir: Path, machines: Sequence[str]) -> dict[str, list[Run]]:
+    """Per benchmark, one Run per A/A machine that measured it (failures and n/a left out)."""
+    found: dict[str, list[Run]] = {}
+    for machine in machines:
+        for results in iter_results_for_machine(str(results_dir), machine):
+            for name in results.get_all_result_keys():
+                params = results.get_result_params(name)
+                if params:
+                    continue  # the suite is not parameterized; a parameterized one is skipped
+                value = results.get_result_value(name, params)[0]
+                if value is None or not math.isfinite(value) or value <= 0:
+                    continue
+                stats = results.get_result_stats(name, params)[0] or {}
+                found.setdefault(name, []).append(
+                    Run(value, stats.get("ci_99_a"), stats.get("ci_99_b"))
+                )
+    return found
+
+
+def _run_config(project: Project, workdir: Path, index: int) -> Path:
+    """A config of our own per run: private results/env, and a Criterion store per run."""
+    conf = load_json(str(project.config_path), js_comments=True)
+    root = project.root
+    run_dir = workdir / f"run-{index}"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    own = dict(conf.get("dashbench") or {})
+    for key in ("criterion_manifest", "pairs"):
+        if key in own:
+            own[key] = str(root / own[key])
+    own["criterion_store"] = str(run_dir / "criterion")
+    conf.update(
+        repo=str(project.site.conf.repo),
+        benchmark_dir=str(root / conf.get("benchmark_dir", "benchmarks")),
+        results_dir=str(workdir / "results"),
+        html_dir=str(workdir / "html"),
+        env_dir=str(workdir / "env"),
+        dashbench=own,
+    )
+    for key in ("matrix", "include"):  # constraint files and the like are relative to the root
+        if key in conf:
+            conf[key] = json.loads(
+                json.dumps(conf[key]).replace('"constraints/', f'"{root}/constraints/')
+            )
+    conf.pop("include", None)  # calibrate the primary environment
+    path = run_dir / "asv.conf.json"
+    path.write_text(json.dumps(conf, indent=2))
+    return path
+
+
+def run_aa(
+    project: Project,
+    commit: str,
+    runs: int,
+    workdir: Path,
+    benches: Sequence[str],
+    quick_rust: bool,
+) -> list[str]:
+    """Measure ``commit`` ``runs`` times; returns the machine names the runs were saved under."""
+    sha = project.repo().commit(commit).hexsha
+    env = {**os.environ, "DASHBENCH_CRITERION_AUTORUN": "1"}
+    env.setdefault("CARGO_TARGET_DIR", str(project.root / "rust" / "target"))
+    if quick_rust:
+        env["DASHBENCH_CRITERION_QUICK"] = "1"
+    machines = []
+    for i in range(runs):
+        config = _run_config(project, workdir, i)
+        machine = f"aa-{i}"
+        asv = [sys.executable, "-m", "asv", "--config", str(config)]
+        for cmd in (
+            [*asv, "machine", "--yes", "--machine", machine],
+            [*asv, "run", f"{sha}^!", "--machine", machine, "--show-stderr"]
+            + [arg for b in benches for arg in ("-b", b)],
+        ):
+            print(
+                f"calibrate: run {i + 1}/{runs}: {' '.join(cmd[3:6])}", file=sys.stderr, flush=True
+            )
+            proc = subprocess.run(cmd, cwd=config.parent, env=env, check=False)
+            if proc.returncode != 0:
+                raise DashbenchError(f"A/A run {i + 1}: {' '.join(cmd)} exited {proc.returncode}")
+        machines.append(machine)
+    return machines
+
+
+def write_thresholds(project: Project, calibrations: Sequence[Calibration]) -> None:
+    """One exact-name entry per calibrated benchmark; others fall back to asv's default.
+
+    asv takes the largest threshold of every matching regex, so broad entries would mask the
+    per-benchmark ones: they are replaced, not kept.
+    """
+    path = project.config_path
+    try:
+        conf = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise DashbenchError(f"{path}: --write needs plain JSON (no comments): {exc}") from exc
+    conf["regressions_thresholds"] = {
+        f"^{re.escape(c.benchmark)}$": c.threshold
+        for c in sorted(calibrations, key=lambda c: c.benchmark)
+    }
+    write_json_atomically(path, conf, indent=4)
+
+
+def summary(calibrations: Sequence[Calibration], target: float) -> str:
+    lines = [
+        f"{'benchmark':70} {'spread':>7} {'thresh':>7} {'detects':>8} {'false':>5} {'effort':>6}"
+    ]
+    for c in sorted(calibrations, key=lambda c: (c.language, c.benchmark)):
+        det = f"{c.detectable:.0%}" if c.detectable is not None else ">100%"
+        lines.append(
+            f"{c.benchmark:70} {c.spread:7.1%} {c.threshold:7.1%} {det:>8} "
+            f"{'YES' if c.false_alarm else 'no':>5} {c.effort:6.1f}"
+        )
+    short = [c for c in calibrations if c.detectable is None or c.detectable > target]
+    lines.append(
+        f"{len(calibrations) - len(short)}/{len(calibrations)} detect a {target:.0%} slowdown; "
+        f"{sum(c.false_alarm for c in calibrations)} false alarms on the A/A series"
+    )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    project = load_project(args.config)
+    if args.results:
+        workdir, machines = Path(args.results).resolve(), args.machines
+        results_dir = workdir
+        if not machines:
+            machines = sorted(p.name for p in workdir.iterdir() if (p / "machine.json").is_file())
+    else:
+        workdir = Path(args.workdir or tempfile.mkdtemp(prefix="dashbench-aa-")).resolve()
+        machines = run_aa(project, args.commit, args.runs, workdir, args.bench, args.quick_rust)
+        results_dir = workdir / "results"
+    runs = collect(results_dir, machines)
+    if args.bench:
+        runs = {k: v for k, v in runs.items() if any(re.search(b, k) for b in args.bench)}
+    usable = {k: v for k, v in runs.items() if len(v) >= 2}
+    if not usable:
+        raise DashbenchError(f"{results_dir}: no benchmark measured in two or more A/A runs")
+    calibrations = [
+        calibrate_one(name, r, args.margin, args.floor, args.target) for name, r in usable.items()
+    ]
+    print(summary(calibrations, args.target))
+    if args.output:
+        write_json_atomically(
+            Path(args.output),
+            {
+                "conditions": {
+                    "results": str(results_dir),
+                    "machines": list(machines),
+                    "margin": args.margin,
+                    "floor": args.floor,
+                    "target": args.target,
+                },
+                "calibrations": [asdict(c) for c in calibrations],
+            },
+            indent=2,
+        )
+    if args.write:
+        write_thresholds(project, calibrations)
+        print(f"wrote {len(calibrations)} thresholds to {project.config_path}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "calibrate",
+        help="A/A noise runs: per-benchmark spread, regression thresholds and detectable slowdown",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--config", default="asv.conf.json", help="asv config (default: %(default)s)"
+    )
+    parser.add_argument("--commit", default="HEAD", help="commit measured A/A (default: HEAD)")
+    parser.add_argument("--runs", type=int, default=3, help="A/A runs (default: %(default)s)")
+    parser.add_argument(
+        "-b", "--bench", action="append", default=[], help="benchmark regex (repeatable)"
+    )
+    parser.add_argument("--workdir", help="where runs keep env/results (default: a new temp dir)")
+    parser.add_argument(
+        "--results", help="skip running: analyse this asv results dir of A/A machines"
+    )
+    parser.add_argument("--machines", nargs="*", help="with --results: the A/A machine names")
+    parser.add_argument("--quick-rust", action="store_true", help="Criterion at quick settings")
+    parser.add_argument("--margin", type=float, default=1.5, help="threshold = margin x spread")
+    parser.add_argument("--floor", type=float, default=0.02, help="lowest threshold (default 2%%)")
+    parser.add_argument("--target", type=float, default=0.10, help="slowdown to detect (10%%)")
+    parser.add_argument("--output", help="write the calibration as JSON here")
+    parser.add_argument("--write", action="store_true", help="set asv.conf.json's thresholds")
+    parser.set_defaults(handler=run)

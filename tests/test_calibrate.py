@@ -1,0 +1,145 @@
+"""`dashbench calibrate`: thresholds from A/A spread, detection power through asv.step_detect."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import git
+import pytest
+from test_regressions import PY, PY_OTHER, RUST, asv, make_toy_repo, toy_config
+
+from dashbench import cli
+from dashbench.gate.calibrate import Run, calibrate_one, detected, false_alarm
+from dashbench.gate.project import load_project
+
+
+def runs(*medians: float, ci: float = 0.02) -> list[Run]:
+    return [Run(m, m * (1 - ci), m * (1 + ci)) for m in medians]
+
+
+def test_quiet_benchmark_gets_a_threshold_that_catches_ten_percent() -> None:
+    c = calibrate_one("x.Y.time_z", runs(1.00e-3, 1.01e-3, 0.995e-3, ci=0.01), 1.5, 0.02, 0.10)
+    assert c.spread == pytest.approx(1.01 / 0.995 - 1)
+    assert c.threshold == pytest.approx(round(1.5 * c.spread, 3))
+    assert not c.false_alarm
+    assert c.detectable is not None and c.detectable <= 0.10
+    assert c.effort == 1.0
+
+
+def test_noisy_benchmark_falls_short_and_asks_for_more_samples() -> None:
+    c = calibrate_one("criterion.g.track_f", runs(1.0, 1.03, 0.98), 1.5, 0.02, 0.10)
+    assert c.language == "rust"
+    assert c.threshold == pytest.approx(0.077)
+    assert not c.false_alarm
+    # asv's step fit needs a step well above the 5% spread: a 10% slowdown is not always seen.
+    assert c.detectable is not None and 0.10 < c.detectable < 0.30
+    assert c.effort == pytest.approx((c.detectable / 0.10) ** 2, abs=0.05)
+    very = calibrate_one("criterion.g.track_f", runs(1.0, 1.2, 0.9, ci=0.1), 1.5, 0.02, 0.10)
+    assert very.threshold == pytest.approx(0.5) and very.detectable is None
+
+
+def test_threshold_below_the_spread_raises_false_alarms() -> None:
+    aa = runs(1.0, 1.0, 1.3, ci=0.01)
+    assert false_alarm(aa, 0.02)  # a stretch of commits at the slow run's level looks like a step
+    assert not false_alarm(aa, 0.5)
+
+
+def test_a_step_under_the_threshold_is_not_detected() -> None:
+    aa = runs(1.0, 1.005, 0.998, ci=0.005)
+    assert detected(aa, 0.05, 0.08)
+    assert not detected(aa, 0.10, 0.08)
+
+
+@pytest.fixture
+def toy_aa(tmp_path: Path) -> Path:
+    """Three real asv A/A runs of the toy at HEAD, each a machine, with different levels."""
+    root = tmp_path / "toy"
+    repo, shas = make_toy_repo(root, toy_config())
+    levels = json.loads((root / "values.json").read_text())
+    for i, scale in enumerate((1.0, 1.02, 0.99)):
+        checkout = tmp_path / f"aa-{i}"
+        checkout.mkdir()
+        (checkout / "values.json").write_text(json.dumps({k: v * scale for k, v in levels.items()}))
+        asv(root, "machine", "--yes", "--machine", f"aa-{i}")
+        asv(
+            root,
+            "run",
+            "-E",
+            f"existing:{sys.executable}",
+            "--set-commit-hash",
+            shas[-1],
+            "--machine",
+            f"aa-{i}",
+            env={"TOY_CHECKOUT": str(checkout)},
+        )
+    assert isinstance(repo, git.Repo)
+    return root
+
+
+def test_calibrate_reads_real_aa_results_and_writes_thresholds(toy_aa, tmp_path, capsys) -> None:
+    config = toy_aa / "asv.conf.json"
+    output = tmp_path / "calibration.json"
+    args = ["calibrate", "--config", str(config), "--results", str(toy_aa / ".asv" / "results")]
+    code = cli.main(
+        [*args, "--machines", "aa-0", "aa-1", "aa-2", "--output", str(output), "--write"]
+    )
+    assert code == 0, capsys.readouterr().err
+    result = {c["benchmark"]: c for c in json.loads(output.read_text())["calibrations"]}
+    assert set(result) == {PY, PY_OTHER, RUST}
+    for c in result.values():
+        assert c["runs"] == 3
+        assert c["spread"] == pytest.approx(1.02 / 0.99 - 1)
+        assert c["threshold"] == pytest.approx(round(1.5 * c["spread"], 3))
+        assert not c["false_alarm"]
+        assert c["detectable"] is not None
+    # asv reads the written entries: each benchmark gets exactly its calibrated threshold.
+    project = load_project(config)
+    for name, c in result.items():
+        assert project.threshold(name) == c["threshold"]
+    asv(toy_aa, "publish")
+
+
+def test_no_aa_data_is_an_error(tmp_path, capsys) -> None:
+    root = tmp_path / "toy"
+    make_toy_repo(root, toy_config())
+    (tmp_path / "empty").mkdir()
+    code = cli.main(
+        ["calibrate", "--config", str(root / "asv.conf.json"), "--results", str(tmp_path / "empty")]
+    )
+    assert code == 2
+    assert "no benchmark measured in two or more A/A runs" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_runs_aa_itself(tmp_path, capsys) -> None:
+    """The orchestration: N asv runs of one commit into private results, one machine each."""
+    root = tmp_path / "toy"
+    py = f"{sys.version_info.major}.{sys.version_info.minor}"
+    _repo, shas = make_toy_repo(root, toy_config(pythons=[py]))
+    workdir = tmp_path / "aa"
+    code = cli.main(
+        [
+            "calibrate",
+            "--config",
+            str(root / "asv.conf.json"),
+            "--runs",
+            "2",
+            "--workdir",
+            str(workdir),
+            "--output",
+            str(tmp_path / "c.json"),
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    cal = json.loads((tmp_path / "c.json").read_text())
+    assert cal["conditions"]["machines"] == ["aa-0", "aa-1"]
+    # The toy's levels come from the commit itself, so A/A medians agree exactly.
+    assert {c["benchmark"]: c["spread"] for c in cal["calibrations"]} == {
+        PY: 0.0,
+        PY_OTHER: 0.0,
+        RUST: 0.0,
+    }
+    assert all(c["threshold"] == 0.02 for c in cal["calibrations"])
+    assert len(list((workdir / "results" / "aa-0").glob(f"{shas[-1][:8]}-*.json"))) == 1
