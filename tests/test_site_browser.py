@@ -79,15 +79,15 @@ def project_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sha = _run(["git", "rev-parse", "HEAD"], repo).strip()
     pairs = [p for p in load_pairs(repo / "dashbench/pairs.json") if p.criterion_id in PAIR_IDS]
     bin_dir = Path(sys.executable).parent
-    env = {
-        "HOME": str(work / "home"),
-        "CARGO_TARGET_DIR": os.environ.get("CARGO_TARGET_DIR", str(ROOT / "rust" / "target")),
+    cargo_env = {
+        "CARGO_TARGET_DIR": os.environ.get("CARGO_TARGET_DIR", str(ROOT / "rust" / "target"))
     }
+    env = {**cargo_env, "HOME": str(work / "home")}  # asv's machine file; not rustup's home
     id_filter = "^(" + "|".join(re.escape(p.criterion_id) for p in pairs) + ")$"
     _run(
         [str(bin_dir / "dashbench"), "criterion", "--config", "asv.conf.json", "run",
          "--commit", sha, "--filter", id_filter, "--quick", "--checkout", str(repo)],
-        repo, **env,
+        repo, **cargo_env,
     )  # fmt: skip
     names = "|".join(re.escape(n) for p in pairs for n in (p.python, p.rust))
     asv = str(bin_dir / "asv")
@@ -170,7 +170,7 @@ const plot = window.jQuery && jQuery('#main-graph').data('plot');
 if (!plot) { return null; }
 let points = 0;
 for (const series of plot.getData()) {
-  for (const point of series.data) { if (point && point[1] !== null && isFinite(point[1])) points++; }
+  for (const p of series.data) { if (p && p[1] !== null && isFinite(p[1])) points++; }
 }
 return points;
 """

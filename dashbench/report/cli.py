@@ -3,21 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import sys
 from pathlib import Path
-
-from dashbench.errors import DashbenchError
-from dashbench.pairs import build_pairs, diff_pairs, load_pairs, write_pairs
-from dashbench.report.build import build_markdown
-from dashbench.report.charts import render_charts
-from dashbench.report.data import load_series, load_site
-from dashbench.report.page import link_from_site, write_page
-from dashbench.report.vendor import restrict_scripts, vendor_assets
-from rust_bridge.settings import load_settings
-
-_RANGE = re.compile(r"[^\s-]\S*\.\.\S+")  # no leading "-": git must not read an option
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument(
         "--markdown", metavar="FILE", help="also write the Markdown here ('-' for stdout)"
     )
-    report.set_defaults(handler=run_report)
+    report.set_defaults(handler=_run_report)
 
     pairs = subparsers.add_parser(
         "pairs",
@@ -52,63 +38,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     mode = pairs.add_mutually_exclusive_group(required=True)
     mode.add_argument("--check", action="store_true", help="fail if the table has drifted")
     mode.add_argument("--write", action="store_true", help="rewrite the table")
-    pairs.set_defaults(handler=run_pairs)
+    pairs.set_defaults(handler=_run_pairs)
 
 
-def run_report(args: argparse.Namespace) -> int:
-    if args.commits is not None and args.commits < 1:
-        raise DashbenchError(f"--commits {args.commits}: must be at least 1")
-    if args.commit_range is not None and not _RANGE.fullmatch(args.commit_range):
-        raise DashbenchError(f"--range {args.commit_range!r}: expected A..B")
-    site = load_site(args.config)
-    series = load_series(site, args.machine, args.env, args.commits, args.commit_range)
-    out_dir = (args.output_dir or site.html_dir / "dashbench").resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    site_prefix = Path(os.path.relpath(site.html_dir.resolve(), out_dir)).as_posix() + "/"
-    charts = {(s.machine, s.env): render_charts(s, out_dir) for s in series}
-    page = write_page(out_dir, build_markdown(series, charts, site_prefix), site_prefix)
-    if args.markdown is not None:
-        text = build_markdown(series)
-        if args.markdown == "-":
-            sys.stdout.write(text)
-        else:
-            Path(args.markdown).write_text(text, encoding="utf-8")
-    linked = ""
-    if out_dir.is_relative_to(site.html_dir.resolve()):
-        link_from_site(site.html_dir, page)
-        linked = " (linked from the site's navigation bar)"
-        _vendor(site.html_dir, site.root)
-    print(f"dashbench report: wrote {page}{linked}", file=sys.stderr)
-    return 0
+# The work lives in dashbench.report.run, imported only when asked for: it pulls in asv,
+# matplotlib and git, which every other dashbench command would otherwise pay for at start-up.
+def _run_report(args: argparse.Namespace) -> int:
+    from dashbench.report.run import run_report
+
+    return run_report(args)
 
 
-def _vendor(html_dir: Path, root: Path) -> None:
-    """Serve asv's CDN libraries from the site when npm has installed them, then allow only
-    the scripts the site really uses (asv's pages put benchmark names into markup)."""
-    candidates = [root / "node_modules", Path(__file__).resolve().parents[2] / "node_modules"]
-    node_modules = next((p for p in candidates if p.is_dir()), candidates[0])
-    remote = vendor_assets(html_dir, node_modules)
-    restrict_scripts(html_dir, remote)
-    if remote:
-        print(
-            "dashbench report: asv's site still loads from CDNs: " + ", ".join(remote),
-            file=sys.stderr,
-        )
+def _run_pairs(args: argparse.Namespace) -> int:
+    from dashbench.report.run import run_pairs
 
-
-def run_pairs(args: argparse.Namespace) -> int:
-    site = load_site(args.config)
-    settings = load_settings(args.config)
-    built = build_pairs(site.root / site.conf.benchmark_dir, settings.manifest)
-    if args.write:
-        write_pairs(site.pairs_path, built)
-        print(f"dashbench pairs: wrote {len(built)} pairs to {site.pairs_path}", file=sys.stderr)
-        return 0
-    problems = diff_pairs(load_pairs(site.pairs_path), built)
-    if problems:
-        raise DashbenchError(
-            f"{site.pairs_path} has drifted from the suites (run `dashbench pairs --write`):\n  "
-            + "\n  ".join(problems)
-        )
-    print(f"dashbench pairs: {site.pairs_path} matches both suites", file=sys.stderr)
-    return 0
+    return run_pairs(args)
