@@ -194,7 +194,13 @@ def test_report_is_linked_from_the_site_once(published: Path) -> None:
     index = published / ".asv/html/index.html"
     assert index.read_text().count('href="dashbench/report.html"') == 1
     assert main(["report", "--config", str(published / "asv.conf.json")]) == 0
-    assert index.read_text().count('href="dashbench/report.html"') == 1
+    text = index.read_text()
+    assert text.count('href="dashbench/report.html"') == 1
+    # asv's CDN libraries are served from the site (npm ci installed them), and one script
+    # policy allows exactly those files plus asv's own inline code.
+    assert not re.search(r"<script[^>]+src=\"https?:", text)
+    assert text.count('id="dashbench-csp"') == 1
+    assert (published / ".asv/html/vendor/jquery/dist/jquery.min.js").is_file()
 
 
 @pytest.mark.slow

@@ -27,9 +27,9 @@ def md_text(value: object) -> str:
 
 
 def md_code(value: object) -> str:
-    """Untrusted text shown as code; entities keep it literal since backticks cannot be escaped."""
-    text = _WHITESPACE.sub(" ", str(value)).strip()
-    return "<code>" + html.escape(text, quote=True) + "</code>"
+    """Untrusted text in a code span. Markdown still parses inside inline HTML, so the text is
+    escaped exactly as ``md_text`` does; a backtick span could not escape its own backticks."""
+    return "<code>" + md_text(value) + "</code>"
 
 
 def url_part(value: str) -> str:
