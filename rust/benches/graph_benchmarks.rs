@@ -6,6 +6,7 @@
 //! callbacks, scratch directories and a multi-thread tokio runtime, untimed; the timed body is
 //! `State::new()` + invoke (or stream + drain) + drop. `compilation` times build + compile.
 
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -40,7 +41,7 @@ where
     graph
 }
 
-fn names(prefix: &str, range: std::ops::RangeInclusive<usize>) -> Vec<String> {
+fn names(prefix: &str, range: RangeInclusive<usize>) -> Vec<String> {
     range.map(|i| format!("{prefix}{i}")).collect()
 }
 
@@ -53,9 +54,54 @@ fn fan_out<S: GraphState>(graph: &mut StateGraph<S>, source: &str, workers: &[St
     }
 }
 
-fn set_status(status: &'static str) -> impl Fn(ComplexState) -> ComplexState {
+fn set_status(status: &'static str) -> impl Step {
     move |mut s| {
         s.status = status.to_string();
+        s
+    }
+}
+
+/// The node type of the ComplexState workloads.
+trait Step: Fn(ComplexState) -> ComplexState + Send + Sync + 'static {}
+impl<F: Fn(ComplexState) -> ComplexState + Send + Sync + 'static> Step for F {}
+
+/// `source ⇉ worker{i} (i in workers) → join → END`, merge-compiled; the fan-out shape most
+/// parallel ids share.
+fn worker_fanout<W: Step>(
+    (source, source_node): (&str, impl Step),
+    workers: RangeInclusive<usize>,
+    worker: impl Fn(usize) -> W,
+    (join, join_node): (&str, impl Step),
+) -> CompiledGraph<ComplexState> {
+    let names = names("worker", workers.clone());
+    let mut graph = StateGraph::new();
+    graph.add_node(source, source_node).add_node(join, join_node);
+    for (name, i) in names.iter().zip(workers) {
+        graph.add_node(name, worker(i));
+    }
+    fan_out(&mut graph, source, &names, join);
+    graph.add_edge(join, END).set_entry_point(source);
+    graph.compile_with_merge().expect("valid graph")
+}
+
+/// Resets the counter and sets the status, as the dispatching nodes do.
+fn dispatch(status: &'static str) -> impl Step {
+    move |mut s: ComplexState| {
+        s.counter = 0;
+        s.status = status.to_string();
+        s
+    }
+}
+
+/// Sets the status and counts metadata keys (or messages), as the joining nodes do.
+fn join_counting(status: &'static str, count_messages: bool) -> impl Step {
+    move |mut s: ComplexState| {
+        s.status = status.to_string();
+        s.counter = if count_messages {
+            s.messages.len()
+        } else {
+            s.metadata.len()
+        } as u32;
         s
     }
 }
@@ -68,7 +114,7 @@ fn insert_items(s: &mut ComplexState, prefix: &str, count: usize, value: impl Fn
 
 /// counter+1 and one message, the node work most linear ids share; `items` adds
 /// `node{i}_item{j}="value"` keys.
-fn counting_node(label: impl Fn(usize) -> String, i: usize, items: usize) -> impl Fn(ComplexState) -> ComplexState {
+fn counting_node(label: impl Fn(usize) -> String, i: usize, items: usize) -> impl Step {
     let message = label(i);
     move |mut s| {
         s.counter += 1;
@@ -78,7 +124,12 @@ fn counting_node(label: impl Fn(usize) -> String, i: usize, items: usize) -> imp
     }
 }
 
-fn linear_complex(prefix: &str, range: std::ops::RangeInclusive<usize>, label: fn(usize) -> String, items: usize) -> StateGraph<ComplexState> {
+fn linear_complex(
+    prefix: &str,
+    range: RangeInclusive<usize>,
+    label: fn(usize) -> String,
+    items: usize,
+) -> StateGraph<ComplexState> {
     let names = names(prefix, range.clone());
     let first = *range.start();
     chain(&names, |k| counting_node(label, first + k, items))
@@ -92,7 +143,11 @@ fn processor_loop(exit_at: u32) -> StateGraph<ComplexState> {
         s.next = if s.counter >= exit_at { "end" } else { "continue" }.to_string();
         s
     });
-    graph.add_conditional_edges("processor", |s| s.next.clone(), [("continue", "processor"), ("end", END)]);
+    graph.add_conditional_edges(
+        "processor",
+        |s| s.next.clone(),
+        [("continue", "processor"), ("end", END)],
+    );
     graph.set_entry_point("processor");
     graph
 }
@@ -114,7 +169,8 @@ fn bench_invoke_with<S: GraphState, G>(
     group.bench_function(id, |b| {
         let (graph, _keep_alive) = setup();
         let runtime = Runtime::new().expect("tokio runtime");
-        b.to_async(&runtime).iter(|| async { graph.invoke(state()).await.expect("invoke succeeds") });
+        b.to_async(&runtime)
+            .iter(|| async { graph.invoke(state()).await.expect("invoke succeeds") });
     });
 }
 
@@ -126,7 +182,12 @@ fn bench_invoke<S: GraphState>(group: &mut Group, id: &str, graph: impl Fn() -> 
 fn bench_stream(group: &mut Group, id: &str, graph: impl Fn() -> CompiledGraph<ComplexState>, mode: StreamMode) {
     group.bench_function(id, |b| {
         let graph = graph();
-        b.iter(|| graph.stream(ComplexState::new(), &[mode]).map(|e| e.expect("stream event")).count());
+        b.iter(|| {
+            graph
+                .stream(ComplexState::new(), &[mode])
+                .map(|e| e.expect("stream event"))
+                .count()
+        });
     });
 }
 
@@ -144,7 +205,11 @@ pub struct ScratchDir(pub PathBuf);
 impl ScratchDir {
     fn new() -> Self {
         static SEQ: AtomicU64 = AtomicU64::new(0);
-        let name = format!("dashflow_bench_{}_{}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed));
+        let name = format!(
+            "dashflow_bench_{}_{}",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        );
         Self(std::env::temp_dir().join(name))
     }
 }
@@ -159,16 +224,24 @@ impl Drop for ScratchDir {
 
 fn compilation(c: &mut Criterion) {
     let mut group = c.benchmark_group("compilation");
-    group.bench_function("simple_graph_3_nodes", |b| b.iter(|| simple_3_nodes().compile().expect("valid graph")));
-    group.bench_function("complex_graph_10_nodes", |b| b.iter(|| complex_10_nodes().compile().expect("valid graph")));
-    group.bench_function("graph_with_conditionals", |b| b.iter(|| conditional_graph().compile().expect("valid graph")));
+    group.bench_function("simple_graph_3_nodes", |b| {
+        b.iter(|| simple_3_nodes().compile().expect("valid graph"))
+    });
+    group.bench_function("complex_graph_10_nodes", |b| {
+        b.iter(|| complex_10_nodes().compile().expect("valid graph"))
+    });
+    group.bench_function("graph_with_conditionals", |b| {
+        b.iter(|| conditional_graph().compile().expect("valid graph"))
+    });
     group.finish();
 }
 
 pub fn simple_3_nodes() -> StateGraph<SimpleState> {
-    chain(&names("node", 1..=3), |_| |mut s: SimpleState| {
-        s.counter += 1;
-        s
+    chain(&names("node", 1..=3), |_| {
+        |mut s: SimpleState| {
+            s.counter += 1;
+            s
+        }
     })
 }
 
@@ -230,12 +303,14 @@ pub fn sequential_5_complex() -> CompiledGraph<ComplexState> {
 }
 
 pub fn sequential_10_stress() -> CompiledGraph<ComplexState> {
-    linear_complex("node", 0..=9, |i| format!("Node {i} processing"), 10).compile().expect("valid graph")
+    linear_complex("node", 0..=9, |i| format!("Node {i} processing"), 10)
+        .compile()
+        .expect("valid graph")
 }
 
 // ---------------------------------------------------------------- 4.3 conditional_branching
 
-fn add_message(message: impl Into<String>) -> impl Fn(ComplexState) -> ComplexState {
+fn add_message(message: impl Into<String>) -> impl Step {
     let message = message.into();
     move |mut s| {
         s.messages.push(message.clone());
@@ -254,9 +329,14 @@ pub fn binary_conditional() -> CompiledGraph<ComplexState> {
         s.next = if s.counter % 2 == 0 { "even" } else { "odd" }.to_string();
         s
     });
-    graph.add_node("even", add_message("Even path")).add_node("odd", add_message("Odd path"));
+    graph
+        .add_node("even", add_message("Even path"))
+        .add_node("odd", add_message("Odd path"));
     graph.add_conditional_edges("start", route_by_next, [("even", "even"), ("odd", "odd")]);
-    graph.add_edge("even", END).add_edge("odd", END).set_entry_point("start");
+    graph
+        .add_edge("even", END)
+        .add_edge("odd", END)
+        .set_entry_point("start");
     graph.compile().expect("valid graph")
 }
 
@@ -288,56 +368,33 @@ fn conditional_branching(c: &mut Criterion) {
 // ---------------------------------------------------------------- 4.4 parallel_execution
 
 pub fn fanout_3_workers() -> CompiledGraph<ComplexState> {
-    let workers = names("worker", 1..=3);
-    let mut graph = StateGraph::new();
-    graph.add_node("start", |mut s: ComplexState| {
-        s.counter = 0;
-        s.status = "distributing".to_string();
-        s
-    });
-    for (k, worker) in workers.iter().enumerate() {
-        let (message, key) = (format!("Worker {} processing", k + 1), format!("worker{}_result", k + 1));
-        graph.add_node(worker, move |mut s: ComplexState| {
+    let worker = |i| {
+        let (message, key) = (format!("Worker {i} processing"), format!("worker{i}_result"));
+        move |mut s: ComplexState| {
             s.messages.push(message.clone());
             s.metadata.insert(key.clone(), "completed".to_string());
             s
-        });
-    }
-    graph.add_node("collect", |mut s: ComplexState| {
-        s.status = "collected".to_string();
-        s.counter = s.metadata.len() as u32;
-        s
-    });
-    fan_out(&mut graph, "start", &workers, "collect");
-    graph.add_edge("collect", END).set_entry_point("start");
-    graph.compile_with_merge().expect("valid graph")
+        }
+    };
+    worker_fanout(
+        ("start", dispatch("distributing")),
+        1..=3,
+        worker,
+        ("collect", join_counting("collected", false)),
+    )
 }
 
 pub fn fanout_5_heavy() -> CompiledGraph<ComplexState> {
-    let workers = names("worker", 1..=5);
-    let mut graph = StateGraph::new();
-    graph.add_node("dispatcher", |mut s: ComplexState| {
-        s.counter = 0;
-        s.status = "dispatching".to_string();
-        s
-    });
-    for (k, worker) in workers.iter().enumerate() {
-        let i = k + 1;
-        graph.add_node(worker, move |mut s: ComplexState| {
+    let worker = |i| {
+        move |mut s: ComplexState| {
             s.messages.push(format!("Worker {i} started"));
             insert_items(&mut s, &format!("worker{i}"), 20, |j| format!("result_{j}"));
             s.messages.push(format!("Worker {i} completed"));
             s
-        });
-    }
-    graph.add_node("aggregator", |mut s: ComplexState| {
-        s.status = "aggregated".to_string();
-        s.counter = s.messages.len() as u32;
-        s
-    });
-    fan_out(&mut graph, "dispatcher", &workers, "aggregator");
-    graph.add_edge("aggregator", END).set_entry_point("dispatcher");
-    graph.compile_with_merge().expect("valid graph")
+        }
+    };
+    let join = ("aggregator", join_counting("aggregated", true));
+    worker_fanout(("dispatcher", dispatch("dispatching")), 1..=5, worker, join)
 }
 
 pub fn two_stage() -> CompiledGraph<ComplexState> {
@@ -376,13 +433,27 @@ fn node_completed(i: usize) -> String {
 
 pub fn memory_checkpointed(graph: StateGraph<ComplexState>, thread_id: &str) -> CompiledGraph<ComplexState> {
     let saver = Arc::new(MemoryCheckpointer::new());
-    graph.compile().expect("valid graph").with_checkpointer(saver).with_thread_id(thread_id)
+    graph
+        .compile()
+        .expect("valid graph")
+        .with_checkpointer(saver)
+        .with_thread_id(thread_id)
 }
 
-pub fn file_checkpointed(graph: StateGraph<ComplexState>, thread_id: &str) -> (CompiledGraph<ComplexState>, ScratchDir) {
+pub fn file_checkpointed(
+    graph: StateGraph<ComplexState>,
+    thread_id: &str,
+) -> (CompiledGraph<ComplexState>, ScratchDir) {
     let dir = ScratchDir::new();
     let saver = Arc::new(FileCheckpointer::new(&dir.0).expect("scratch directory"));
-    (graph.compile().expect("valid graph").with_checkpointer(saver).with_thread_id(thread_id), dir)
+    (
+        graph
+            .compile()
+            .expect("valid graph")
+            .with_checkpointer(saver)
+            .with_thread_id(thread_id),
+        dir,
+    )
 }
 
 pub fn checkpoint_3_nodes() -> StateGraph<ComplexState> {
@@ -400,7 +471,12 @@ fn checkpointing(c: &mut Criterion) {
     let memory_five = || memory_checkpointed(checkpoint_5_nodes(), "bench_thread_2");
     bench_invoke(&mut group, "memory_checkpoint_5_nodes", memory_five, ComplexState::new);
     let memory_loop = || memory_checkpointed(processor_loop(5), "bench_thread_3");
-    bench_invoke(&mut group, "memory_checkpoint_loop_5_iterations", memory_loop, ComplexState::new);
+    bench_invoke(
+        &mut group,
+        "memory_checkpoint_loop_5_iterations",
+        memory_loop,
+        ComplexState::new,
+    );
     let file_three = || file_checkpointed(checkpoint_3_nodes(), "bench_file_thread_1");
     bench_invoke_with(&mut group, "file_checkpoint_3_nodes", file_three, ComplexState::new);
     let file_five = || file_checkpointed(checkpoint_5_nodes(), "bench_file_thread_2");
@@ -410,39 +486,44 @@ fn checkpointing(c: &mut Criterion) {
 
 // ---------------------------------------------------------------- 4.6 event_streaming
 
-fn worker_fanout(start_status: &'static str, worker: impl Fn(usize) -> ComplexStateFn) -> CompiledGraph<ComplexState> {
-    let workers = names("worker", 1..=3);
-    let mut graph = StateGraph::new();
-    graph.add_node("start", set_status(start_status));
-    for (k, name) in workers.iter().enumerate() {
-        graph.add_node(name, worker(k + 1));
-    }
-    graph.add_node("collect", set_status("collected"));
-    fan_out(&mut graph, "start", &workers, "collect");
-    graph.add_edge("collect", END).set_entry_point("start");
-    graph.compile_with_merge().expect("valid graph")
-}
-
-type ComplexStateFn = Box<dyn Fn(ComplexState) -> ComplexState + Send + Sync>;
-
 pub fn stream_5_nodes() -> CompiledGraph<ComplexState> {
-    linear_complex("node", 1..=5, |i| format!("Node {i}"), 0).compile().expect("valid graph")
+    linear_complex("node", 1..=5, |i| format!("Node {i}"), 0)
+        .compile()
+        .expect("valid graph")
 }
 
 pub fn stream_3_nodes_complex() -> CompiledGraph<ComplexState> {
-    linear_complex("node", 1..=3, |i| format!("Node {i}"), 10).compile().expect("valid graph")
+    linear_complex("node", 1..=3, |i| format!("Node {i}"), 10)
+        .compile()
+        .expect("valid graph")
 }
 
 pub fn stream_parallel() -> CompiledGraph<ComplexState> {
-    worker_fanout("started", |i| Box::new(add_message(format!("Worker {i}"))))
+    let worker = |i| add_message(format!("Worker {i}"));
+    worker_fanout(
+        ("start", set_status("started")),
+        1..=3,
+        worker,
+        ("collect", set_status("collected")),
+    )
 }
 
 fn event_streaming(c: &mut Criterion) {
     let mut group = c.benchmark_group("event_streaming");
     bench_stream(&mut group, "stream_values_5_nodes", stream_5_nodes, StreamMode::Values);
     bench_stream(&mut group, "stream_events_5_nodes", stream_5_nodes, StreamMode::Events);
-    bench_stream(&mut group, "stream_updates_3_nodes_complex", stream_3_nodes_complex, StreamMode::Updates);
-    bench_stream(&mut group, "stream_parallel_3_workers", stream_parallel, StreamMode::Values);
+    bench_stream(
+        &mut group,
+        "stream_updates_3_nodes_complex",
+        stream_3_nodes_complex,
+        StreamMode::Updates,
+    );
+    bench_stream(
+        &mut group,
+        "stream_parallel_3_workers",
+        stream_parallel,
+        StreamMode::Values,
+    );
     group.finish();
 }
 
@@ -467,7 +548,9 @@ fn large_node(i: usize) -> impl Fn(LargeState) -> LargeState {
 pub fn medium_parallel() -> CompiledGraph<MediumState> {
     let workers = names("worker", 1..=3);
     let mut graph = StateGraph::new();
-    graph.add_node("start", |s: MediumState| s).add_node("collect", |s: MediumState| s);
+    graph
+        .add_node("start", |s: MediumState| s)
+        .add_node("collect", |s: MediumState| s);
     for (k, name) in workers.iter().enumerate() {
         let i = k + 1;
         graph.add_node(name, move |mut s: MediumState| {
@@ -482,20 +565,26 @@ pub fn medium_parallel() -> CompiledGraph<MediumState> {
 }
 
 pub fn small_3_nodes() -> CompiledGraph<SmallState> {
-    let graph = chain(&names("node", 1..=3), |_| |mut s: SmallState| {
-        s.counter += 1;
-        s.value += 1.5;
-        s
+    let graph = chain(&names("node", 1..=3), |_| {
+        |mut s: SmallState| {
+            s.counter += 1;
+            s.value += 1.5;
+            s
+        }
     });
     graph.compile().expect("valid graph")
 }
 
 pub fn medium_3_nodes() -> CompiledGraph<MediumState> {
-    chain(&names("node", 1..=3), |k| medium_node(k + 1)).compile().expect("valid graph")
+    chain(&names("node", 1..=3), |k| medium_node(k + 1))
+        .compile()
+        .expect("valid graph")
 }
 
 pub fn large_3_nodes() -> CompiledGraph<LargeState> {
-    chain(&names("node", 1..=3), |k| large_node(k + 1)).compile().expect("valid graph")
+    chain(&names("node", 1..=3), |k| large_node(k + 1))
+        .compile()
+        .expect("valid graph")
 }
 
 fn state_cloning(c: &mut Criterion) {
@@ -506,7 +595,12 @@ fn state_cloning(c: &mut Criterion) {
     bench_invoke(&mut group, "small_state_3_nodes", small_3_nodes, SmallState::new);
     bench_invoke(&mut group, "medium_state_3_nodes", medium_3_nodes, MediumState::new);
     bench_invoke(&mut group, "large_state_3_nodes", large_3_nodes, LargeState::new);
-    bench_invoke(&mut group, "medium_state_parallel_3_workers", medium_parallel, MediumState::new);
+    bench_invoke(
+        &mut group,
+        "medium_state_parallel_3_workers",
+        medium_parallel,
+        MediumState::new,
+    );
     fn json<S: serde::Serialize>(s: &S) -> String {
         serde_json::to_string(s).expect("serializable")
     }
@@ -528,7 +622,11 @@ pub fn deep_nesting() -> CompiledGraph<ComplexState> {
     let mut graph = StateGraph::new();
     for level in 0..10 {
         let name = format!("level{level}");
-        let next = if level == 9 { "end".to_string() } else { format!("level{}", level + 1) };
+        let next = if level == 9 {
+            "end".to_string()
+        } else {
+            format!("level{}", level + 1)
+        };
         let route_to = if level == 9 { END.to_string() } else { next.clone() };
         let message = format!("Level {level}");
         let next_value = next.clone();
@@ -545,34 +643,31 @@ pub fn deep_nesting() -> CompiledGraph<ComplexState> {
 }
 
 pub fn wide_fanout() -> CompiledGraph<ComplexState> {
-    let workers = names("worker", 0..=49);
-    let mut graph = StateGraph::new();
-    graph.add_node("start", set_status("distributing"));
-    for (i, name) in workers.iter().enumerate() {
+    let worker = |i| {
         let key = format!("worker{i}");
-        graph.add_node(name, move |mut s: ComplexState| {
+        move |mut s: ComplexState| {
             s.metadata.insert(key.clone(), "done".to_string());
             s
-        });
-    }
-    graph.add_node("collect", |mut s: ComplexState| {
-        s.status = "collected".to_string();
-        s.counter = s.metadata.len() as u32;
-        s
-    });
-    fan_out(&mut graph, "start", &workers, "collect");
-    graph.add_edge("collect", END).set_entry_point("start");
-    graph.compile_with_merge().expect("valid graph")
+        }
+    };
+    let (start, collect) = (set_status("distributing"), join_counting("collected", false));
+    worker_fanout(("start", start), 0..=49, worker, ("collect", collect))
 }
 
 /// §5 fix: DashFlow's default limit of 25 would stop these two ids.
 pub fn hundred_nodes() -> CompiledGraph<ComplexState> {
     let graph = linear_complex("node", 0..=99, |i| format!("Node {i}"), 0);
-    graph.compile().expect("valid graph").with_recursion_limit(STRESS_RECURSION_LIMIT)
+    graph
+        .compile()
+        .expect("valid graph")
+        .with_recursion_limit(STRESS_RECURSION_LIMIT)
 }
 
 pub fn long_running() -> CompiledGraph<ComplexState> {
-    processor_loop(100).compile().expect("valid graph").with_recursion_limit(STRESS_RECURSION_LIMIT)
+    processor_loop(100)
+        .compile()
+        .expect("valid graph")
+        .with_recursion_limit(STRESS_RECURSION_LIMIT)
 }
 
 fn stress_tests(c: &mut Criterion) {
@@ -580,14 +675,24 @@ fn stress_tests(c: &mut Criterion) {
     group.sample_size(10);
     bench_invoke(&mut group, "large_graph_100_nodes", hundred_nodes, ComplexState::new);
     bench_invoke(&mut group, "deep_nesting_10_levels", deep_nesting, ComplexState::new);
-    bench_invoke(&mut group, "wide_fanout_50_parallel_branches", wide_fanout, ComplexState::new);
-    bench_invoke(&mut group, "long_running_100_iterations", long_running, ComplexState::new);
+    bench_invoke(
+        &mut group,
+        "wide_fanout_50_parallel_branches",
+        wide_fanout,
+        ComplexState::new,
+    );
+    bench_invoke(
+        &mut group,
+        "long_running_100_iterations",
+        long_running,
+        ComplexState::new,
+    );
     group.finish();
 }
 
 // ---------------------------------------------------------------- 4.9 real_world_scenarios
 
-fn specialist(message: &'static str, who: &'static str, may_escalate: bool) -> impl Fn(ComplexState) -> ComplexState {
+fn specialist(message: &'static str, who: &'static str, may_escalate: bool) -> impl Step {
     move |mut s| {
         s.messages.push(message.to_string());
         s.metadata.insert("specialist".to_string(), who.to_string());
@@ -608,10 +713,22 @@ pub fn customer_service() -> CompiledGraph<ComplexState> {
         s
     });
     let specialists = [
-        ("billing_specialist", specialist("Billing specialist handling request", "billing", true)),
-        ("tech_specialist", specialist("Tech specialist handling request", "tech", true)),
-        ("sales_specialist", specialist("Sales specialist handling request", "sales", false)),
-        ("general_agent", specialist("General agent handling request", "general", false)),
+        (
+            "billing_specialist",
+            specialist("Billing specialist handling request", "billing", true),
+        ),
+        (
+            "tech_specialist",
+            specialist("Tech specialist handling request", "tech", true),
+        ),
+        (
+            "sales_specialist",
+            specialist("Sales specialist handling request", "sales", false),
+        ),
+        (
+            "general_agent",
+            specialist("General agent handling request", "general", false),
+        ),
     ];
     for (name, node) in specialists {
         graph.add_node(name, node);
@@ -635,7 +752,10 @@ pub fn customer_service() -> CompiledGraph<ComplexState> {
         ("other", "general_agent"),
     ];
     graph.add_conditional_edges("classify_intent", route_by_next, routes);
-    graph.add_edge("escalate", END).add_edge("resolve", END).set_entry_point("classify_intent");
+    graph
+        .add_edge("escalate", END)
+        .add_edge("resolve", END)
+        .set_entry_point("classify_intent");
     graph.compile().expect("valid graph")
 }
 
@@ -657,9 +777,16 @@ pub fn batch_pipeline() -> CompiledGraph<ComplexState> {
             s.next = if i == 5 { "error" } else { "success" }.to_string();
             s
         });
-        graph.add_conditional_edges(name, route_by_next, [("error", "handle_error"), ("success", "aggregate_results")]);
+        graph.add_conditional_edges(
+            name,
+            route_by_next,
+            [("error", "handle_error"), ("success", "aggregate_results")],
+        );
     }
-    graph.add_parallel_edges("receive_batch", &processors.iter().map(String::as_str).collect::<Vec<_>>());
+    graph.add_parallel_edges(
+        "receive_batch",
+        &processors.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     graph.add_node("handle_error", |mut s: ComplexState| {
         s.messages.push("Handling processing error".to_string());
         s.metadata.insert("error_handled".to_string(), "true".to_string());
@@ -671,7 +798,9 @@ pub fn batch_pipeline() -> CompiledGraph<ComplexState> {
         s.counter = s.metadata.len() as u32;
         s
     });
-    graph.add_edge("handle_error", "aggregate_results").add_edge("aggregate_results", END);
+    graph
+        .add_edge("handle_error", "aggregate_results")
+        .add_edge("aggregate_results", END);
     graph.set_entry_point("receive_batch");
     graph.compile_with_merge().expect("valid graph")
 }
@@ -698,10 +827,22 @@ pub fn financial_analysis() -> CompiledGraph<ComplexState> {
     graph.add_node("assess_risk", |mut s: ComplexState| {
         s.messages.push("Assessing overall risk".to_string());
         s.metadata.insert("risk_level".to_string(), "medium".to_string());
-        s.next = if s.counter % 3 == 0 { "high_risk_report" } else { "standard_report" }.to_string();
+        s.next = if s.counter % 3 == 0 {
+            "high_risk_report"
+        } else {
+            "standard_report"
+        }
+        .to_string();
         s
     });
-    let reports = [("high_risk_report", "Generating detailed risk report", "high_risk_reported"), ("standard_report", "Generating standard report", "reported")];
+    let reports = [
+        (
+            "high_risk_report",
+            "Generating detailed risk report",
+            "high_risk_reported",
+        ),
+        ("standard_report", "Generating standard report", "reported"),
+    ];
     for (name, message, status) in reports {
         graph.add_node(name, move |mut s: ComplexState| {
             s.messages.push(message.to_string());
@@ -717,9 +858,24 @@ pub fn financial_analysis() -> CompiledGraph<ComplexState> {
 
 fn real_world_scenarios(c: &mut Criterion) {
     let mut group = c.benchmark_group("real_world_scenarios");
-    bench_invoke(&mut group, "customer_service_router", customer_service, ComplexState::new);
-    bench_invoke(&mut group, "batch_processing_pipeline", batch_pipeline, ComplexState::new);
-    bench_invoke(&mut group, "financial_analysis_workflow", financial_analysis, ComplexState::new);
+    bench_invoke(
+        &mut group,
+        "customer_service_router",
+        customer_service,
+        ComplexState::new,
+    );
+    bench_invoke(
+        &mut group,
+        "batch_processing_pipeline",
+        batch_pipeline,
+        ComplexState::new,
+    );
+    bench_invoke(
+        &mut group,
+        "financial_analysis_workflow",
+        financial_analysis,
+        ComplexState::new,
+    );
     group.finish();
 }
 
@@ -727,22 +883,38 @@ fn real_world_scenarios(c: &mut Criterion) {
 
 /// §5 fix: compiled with merge (DashFlow's plain `compile()` rejects the fan-out).
 pub fn tracing_parallel() -> CompiledGraph<ComplexState> {
-    worker_fanout("started", |i| {
-        Box::new(move |mut s: ComplexState| {
+    let worker = |i| {
+        move |mut s: ComplexState| {
             s.messages.push(format!("Worker {i} processing"));
             insert_items(&mut s, &format!("worker{i}"), 20, |j| format!("result_{j}"));
             s
-        })
-    })
+        }
+    };
+    worker_fanout(
+        ("start", set_status("started")),
+        1..=3,
+        worker,
+        ("collect", set_status("collected")),
+    )
 }
 
 fn tracing_overhead(c: &mut Criterion) {
     let mut group = c.benchmark_group("tracing_overhead");
     let five = || checkpoint_5_nodes().compile().expect("valid graph");
     bench_invoke(&mut group, "5_nodes_no_subscriber", five, ComplexState::new);
-    bench_invoke(&mut group, "parallel_3_workers_no_subscriber", tracing_parallel, ComplexState::new);
+    bench_invoke(
+        &mut group,
+        "parallel_3_workers_no_subscriber",
+        tracing_parallel,
+        ComplexState::new,
+    );
     let checkpointed = || memory_checkpointed(checkpoint_3_nodes(), "bench_tracing_overhead");
-    bench_invoke(&mut group, "checkpoint_3_nodes_no_subscriber", checkpointed, ComplexState::new);
+    bench_invoke(
+        &mut group,
+        "checkpoint_3_nodes_no_subscriber",
+        checkpointed,
+        ComplexState::new,
+    );
     group.finish();
 }
 
@@ -750,7 +922,10 @@ fn tracing_overhead(c: &mut Criterion) {
 
 /// Per sample: one collecting callback that keeps every event, as DashFlow's does.
 pub fn observed<S: GraphState>(graph: StateGraph<S>) -> CompiledGraph<S> {
-    graph.compile().expect("valid graph").with_callback(Arc::new(CollectingCallback::<S>::new()))
+    graph
+        .compile()
+        .expect("valid graph")
+        .with_callback(Arc::new(CollectingCallback::<S>::new()))
 }
 
 pub fn read_only_chain<S: GraphState>(count: usize) -> StateGraph<S> {
@@ -781,13 +956,33 @@ pub fn large_mutating_3_nodes() -> StateGraph<LargeState> {
 fn read_only_optimization(c: &mut Criterion) {
     let mut group = c.benchmark_group("read_only_optimization");
     let read_only = || observed(read_only_chain::<ComplexState>(5));
-    bench_invoke(&mut group, "5_read_only_nodes_with_callbacks", read_only, ComplexState::new);
+    bench_invoke(
+        &mut group,
+        "5_read_only_nodes_with_callbacks",
+        read_only,
+        ComplexState::new,
+    );
     let mutating = || observed(mutating_5_nodes());
-    bench_invoke(&mut group, "5_mutating_nodes_with_callbacks", mutating, ComplexState::new);
+    bench_invoke(
+        &mut group,
+        "5_mutating_nodes_with_callbacks",
+        mutating,
+        ComplexState::new,
+    );
     let large_read_only = || observed(read_only_chain::<LargeState>(3));
-    bench_invoke(&mut group, "3_read_only_nodes_large_state", large_read_only, LargeState::new);
+    bench_invoke(
+        &mut group,
+        "3_read_only_nodes_large_state",
+        large_read_only,
+        LargeState::new,
+    );
     let large_mutating = || observed(large_mutating_3_nodes());
-    bench_invoke(&mut group, "3_mutating_nodes_large_state", large_mutating, LargeState::new);
+    bench_invoke(
+        &mut group,
+        "3_mutating_nodes_large_state",
+        large_mutating,
+        LargeState::new,
+    );
     group.finish();
 }
 

@@ -121,7 +121,13 @@ impl<'a> ser::Serializer for &'a mut Encoder {
     fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, EncodeError> {
         Ok(self)
     }
-    fn serialize_tuple_variant(self, _: &'static str, index: u32, _: &'static str, _: usize) -> Result<Self, EncodeError> {
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, EncodeError> {
         self.serialize_u32(index)?;
         Ok(self)
     }
@@ -132,9 +138,14 @@ impl<'a> ser::Serializer for &'a mut Encoder {
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, EncodeError> {
         Ok(self)
     }
-    fn serialize_struct_variant(self, _: &'static str, index: u32, _: &'static str, _: usize) -> Result<Self, EncodeError> {
-        self.serialize_u32(index)?;
-        Ok(self)
+    fn serialize_struct_variant(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Self, EncodeError> {
+        self.serialize_tuple_variant(name, index, variant, len)
     }
 }
 
@@ -155,9 +166,14 @@ macro_rules! compound {
     )*};
 }
 
-compound!(SerializeSeq::serialize_element, SerializeTuple::serialize_element,
-    SerializeTupleStruct::serialize_field, SerializeTupleVariant::serialize_field,
-    SerializeStruct::serialize_field(key), SerializeStructVariant::serialize_field(key));
+compound!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field,
+    SerializeStruct::serialize_field(key),
+    SerializeStructVariant::serialize_field(key)
+);
 
 impl<'a> ser::SerializeMap for &'a mut Encoder {
     type Ok = ();

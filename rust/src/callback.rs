@@ -8,13 +8,29 @@ use serde_json::Value;
 /// One step of a run. State-carrying events hold their own clone, as DashFlow's do.
 #[derive(Debug, Clone)]
 pub enum GraphEvent<S> {
-    GraphStart { state: S },
-    NodeStart { node: String, state: S },
-    NodeEnd { node: String, state: S },
-    EdgeTraversal { from: String, to: Vec<String> },
+    GraphStart {
+        state: S,
+    },
+    NodeStart {
+        node: String,
+        state: S,
+    },
+    NodeEnd {
+        node: String,
+        state: S,
+    },
+    EdgeTraversal {
+        from: String,
+        to: Vec<String>,
+    },
     /// Top-level fields that a non-read-only node changed.
-    StateChanged { node: String, fields: Vec<String> },
-    GraphEnd { state: S },
+    StateChanged {
+        node: String,
+        fields: Vec<String>,
+    },
+    GraphEnd {
+        state: S,
+    },
 }
 
 impl<S> GraphEvent<S> {
@@ -41,7 +57,9 @@ pub struct CollectingCallback<S> {
 
 impl<S> Default for CollectingCallback<S> {
     fn default() -> Self {
-        Self { events: Mutex::new(Vec::new()) }
+        Self {
+            events: Mutex::new(Vec::new()),
+        }
     }
 }
 

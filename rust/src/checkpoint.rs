@@ -40,7 +40,9 @@ pub struct MemoryCheckpointer<S> {
 
 impl<S> Default for MemoryCheckpointer<S> {
     fn default() -> Self {
-        Self { threads: Mutex::new(HashMap::new()) }
+        Self {
+            threads: Mutex::new(HashMap::new()),
+        }
     }
 }
 
@@ -53,7 +55,10 @@ impl<S: GraphState> MemoryCheckpointer<S> {
 impl<S: GraphState> Checkpointer<S> for MemoryCheckpointer<S> {
     fn save(&self, checkpoint: Checkpoint<S>) -> Result<()> {
         let mut threads = self.threads.lock().expect("checkpointer lock");
-        threads.entry(checkpoint.thread_id.clone()).or_default().push(checkpoint);
+        threads
+            .entry(checkpoint.thread_id.clone())
+            .or_default()
+            .push(checkpoint);
         Ok(())
     }
 
@@ -85,10 +90,15 @@ impl FileCheckpointer {
         for thread_dir in fs::read_dir(&root).map_err(|e| io_error(&root, e))? {
             let thread_dir = thread_dir.map_err(|e| io_error(&root, e))?.path();
             if thread_dir.is_dir() {
-                max_seq = checkpoint_files(&thread_dir)?.last().map_or(max_seq, |(seq, _)| max_seq.max(*seq));
+                max_seq = checkpoint_files(&thread_dir)?
+                    .last()
+                    .map_or(max_seq, |(seq, _)| max_seq.max(*seq));
             }
         }
-        Ok(Self { root, next_seq: AtomicU64::new(max_seq + 1) })
+        Ok(Self {
+            root,
+            next_seq: AtomicU64::new(max_seq + 1),
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -97,7 +107,9 @@ impl FileCheckpointer {
 
     fn thread_dir(&self, thread_id: &str) -> Result<PathBuf> {
         let valid = !thread_id.is_empty()
-            && thread_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            && thread_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !valid {
             return Err(GraphError::InvalidThreadId(thread_id.to_string()));
         }
@@ -151,15 +163,23 @@ fn checkpoint_files(dir: &Path) -> Result<Vec<(u64, PathBuf)>> {
 fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("json.tmp");
     let mut file = File::create(&tmp).map_err(|e| io_error(&tmp, e))?;
-    file.write_all(bytes).and_then(|_| file.sync_all()).map_err(|e| io_error(&tmp, e))?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(|e| io_error(&tmp, e))?;
     fs::rename(&tmp, path).map_err(|e| io_error(path, e))?;
     File::open(dir).and_then(|d| d.sync_all()).map_err(|e| io_error(dir, e))
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> GraphError {
-    GraphError::Io { path: path.display().to_string(), source }
+    GraphError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 fn serde_error(path: &Path, source: serde_json::Error) -> GraphError {
-    GraphError::Serde { path: path.display().to_string(), source }
+    GraphError::Serde {
+        path: path.display().to_string(),
+        source,
+    }
 }

@@ -27,7 +27,10 @@ static CHECKPOINT_SEQ: AtomicU64 = AtomicU64::new(0);
 impl<S: GraphState> CompiledGraph<S> {
     /// Evaluates `node`'s outgoing edge against `state`.
     pub(crate) fn next_after(&self, node: &str, state: &S) -> Result<Next> {
-        let edge = self.edges.get(node).ok_or_else(|| GraphError::NoOutgoingEdge(node.to_string()))?;
+        let edge = self
+            .edges
+            .get(node)
+            .ok_or_else(|| GraphError::NoOutgoingEdge(node.to_string()))?;
         let target = match edge {
             Edge::Parallel(targets) => return Ok(Next::Many(targets.clone())),
             Edge::Direct(to) => to.clone(),
@@ -35,7 +38,12 @@ impl<S: GraphState> CompiledGraph<S> {
                 let key = router(state);
                 match routes.get(&key) {
                     Some(to) => to.clone(),
-                    None => return Err(GraphError::UnknownRoute { node: node.to_string(), key }),
+                    None => {
+                        return Err(GraphError::UnknownRoute {
+                            node: node.to_string(),
+                            key,
+                        })
+                    }
                 }
             }
         };
@@ -44,7 +52,9 @@ impl<S: GraphState> CompiledGraph<S> {
 
     pub(crate) fn check_limit(&self, steps: usize) -> Result<()> {
         if steps > self.recursion_limit {
-            return Err(GraphError::RecursionLimit { limit: self.recursion_limit });
+            return Err(GraphError::RecursionLimit {
+                limit: self.recursion_limit,
+            });
         }
         Ok(())
     }
@@ -67,14 +77,23 @@ impl<S: GraphState> CompiledGraph<S> {
     fn run_node(&self, name: &str, state: S) -> S {
         let node = &self.nodes[name];
         let observed = !self.callbacks.is_empty();
-        self.emit(|| GraphEvent::NodeStart { node: name.to_string(), state: state.clone() });
+        self.emit(|| GraphEvent::NodeStart {
+            node: name.to_string(),
+            state: state.clone(),
+        });
         let before = (observed && !node.read_only).then(|| serde_json::to_value(&state));
         let state = (node.func)(state);
-        self.emit(|| GraphEvent::NodeEnd { node: name.to_string(), state: state.clone() });
+        self.emit(|| GraphEvent::NodeEnd {
+            node: name.to_string(),
+            state: state.clone(),
+        });
         if let Some(Ok(before)) = before {
             let fields = changed_fields(&before, &state);
             if !fields.is_empty() {
-                self.emit(|| GraphEvent::StateChanged { node: name.to_string(), fields });
+                self.emit(|| GraphEvent::StateChanged {
+                    node: name.to_string(),
+                    fields,
+                });
             }
         }
         state
@@ -82,13 +101,18 @@ impl<S: GraphState> CompiledGraph<S> {
 
     /// Runs the targets as tokio tasks on clones of `state`, then merges in declaration order.
     async fn run_parallel(&self, targets: &[String], state: S) -> Result<S> {
-        let merge = self.merge.ok_or_else(|| GraphError::ParallelEdgesNeedMerge(targets[0].clone()))?;
+        let merge = self
+            .merge
+            .ok_or_else(|| GraphError::ParallelEdgesNeedMerge(targets[0].clone()))?;
         let mut merged: Option<S> = None;
         for chunk in targets.chunks(MAX_CONCURRENT_BRANCHES) {
             let tasks: Vec<_> = chunk
                 .iter()
                 .map(|name| {
-                    self.emit(|| GraphEvent::NodeStart { node: name.clone(), state: state.clone() });
+                    self.emit(|| GraphEvent::NodeStart {
+                        node: name.clone(),
+                        state: state.clone(),
+                    });
                     let func = self.nodes[name].func.clone();
                     let input = state.clone();
                     tokio::spawn(async move { func(input) })
@@ -99,7 +123,10 @@ impl<S: GraphState> CompiledGraph<S> {
                     node: name.clone(),
                     reason: e.to_string(),
                 })?;
-                self.emit(|| GraphEvent::NodeEnd { node: name.clone(), state: output.clone() });
+                self.emit(|| GraphEvent::NodeEnd {
+                    node: name.clone(),
+                    state: output.clone(),
+                });
                 match merged.as_mut() {
                     None => merged = Some(output),
                     Some(base) => merge(base, &output),
@@ -114,7 +141,9 @@ impl<S: GraphState> CompiledGraph<S> {
             return Ok(());
         };
         let id = format!("{thread_id}-{}", CHECKPOINT_SEQ.fetch_add(1, Ordering::Relaxed));
-        let timestamp_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+        let timestamp_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
         checkpointer.save(Checkpoint {
             id: id.clone(),
             thread_id: thread_id.clone(),
@@ -154,10 +183,16 @@ impl<S: GraphState> CompiledGraph<S> {
             let last = path.last().expect("just pushed");
             self.save_checkpoint(last, step, &state, &mut parent)?;
             next = self.next_after(last, &state)?;
-            self.emit(|| GraphEvent::EdgeTraversal { from: last.clone(), to: next.names() });
+            self.emit(|| GraphEvent::EdgeTraversal {
+                from: last.clone(),
+                to: next.names(),
+            });
         }
         self.emit(|| GraphEvent::GraphEnd { state: state.clone() });
-        Ok(ExecutionResult { state, nodes_executed: path })
+        Ok(ExecutionResult {
+            state,
+            nodes_executed: path,
+        })
     }
 }
 

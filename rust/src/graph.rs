@@ -40,7 +40,10 @@ pub(crate) struct Node<S> {
 
 pub(crate) enum Edge<S> {
     Direct(String),
-    Conditional { router: RouterFn<S>, routes: HashMap<String, String> },
+    Conditional {
+        router: RouterFn<S>,
+        routes: HashMap<String, String>,
+    },
     Parallel(Vec<String>),
 }
 
@@ -86,11 +89,7 @@ impl<S: GraphState> StateGraph<S> {
     }
 
     /// Adds a node that promises not to change the state, so no diff is computed after it.
-    pub fn add_read_only_node(
-        &mut self,
-        name: &str,
-        func: impl Fn(S) -> S + Send + Sync + 'static,
-    ) -> &mut Self {
+    pub fn add_read_only_node(&mut self, name: &str, func: impl Fn(S) -> S + Send + Sync + 'static) -> &mut Self {
         self.insert_node(name, Arc::new(func), true)
     }
 
@@ -117,8 +116,17 @@ impl<S: GraphState> StateGraph<S> {
         router: impl Fn(&S) -> String + Send + Sync + 'static,
         routes: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> &mut Self {
-        let routes = routes.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        self.edges.push((from.to_string(), Edge::Conditional { router: Arc::new(router), routes }));
+        let routes = routes
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.edges.push((
+            from.to_string(),
+            Edge::Conditional {
+                router: Arc::new(router),
+                routes,
+            },
+        ));
         self
     }
 

@@ -64,7 +64,8 @@ impl Default for ComplexState {
 impl MergeableState for ComplexState {
     fn merge(&mut self, other: &Self) {
         self.messages.extend(other.messages.iter().cloned());
-        self.metadata.extend(other.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.metadata
+            .extend(other.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
         self.counter = self.counter.max(other.counter);
         self.status = other.status.clone();
     }
@@ -79,7 +80,11 @@ pub struct SmallState {
 
 impl SmallState {
     pub fn new() -> Self {
-        Self { counter: 0, status: "ready".to_string(), value: 0.0 }
+        Self {
+            counter: 0,
+            status: "ready".to_string(),
+            value: 0.0,
+        }
     }
 }
 
@@ -123,7 +128,8 @@ impl Default for MediumState {
 impl MergeableState for MediumState {
     fn merge(&mut self, other: &Self) {
         self.data.extend(other.data.iter().cloned());
-        self.metadata.extend(other.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.metadata
+            .extend(other.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
         self.counters.extend_from_slice(&other.counters);
     }
 }
@@ -154,7 +160,8 @@ impl Default for LargeState {
 impl MergeableState for LargeState {
     fn merge(&mut self, other: &Self) {
         self.messages.extend(other.messages.iter().cloned());
-        self.metadata.extend(other.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.metadata
+            .extend(other.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
         self.data_blocks.extend(other.data_blocks.iter().cloned());
     }
 }

@@ -21,12 +21,25 @@ pub enum StreamMode {
 
 #[derive(Debug, Clone)]
 pub enum StreamEvent<S> {
-    Values { node: String, state: S },
-    Update { node: String, state: S },
-    NodeStart { node: String },
-    NodeEnd { node: String, state: S },
+    Values {
+        node: String,
+        state: S,
+    },
+    Update {
+        node: String,
+        state: S,
+    },
+    NodeStart {
+        node: String,
+    },
+    NodeEnd {
+        node: String,
+        state: S,
+    },
     /// The last event, carrying the final state.
-    Done { state: S },
+    Done {
+        state: S,
+    },
 }
 
 pub struct GraphStream<'g, S> {
@@ -55,7 +68,8 @@ impl<S: GraphState> CompiledGraph<S> {
 impl<S: GraphState> GraphStream<'_, S> {
     fn run_one(&mut self, node: &str, state: S) -> Result<S> {
         if self.modes.contains(&StreamMode::Events) {
-            self.pending.push_back(StreamEvent::NodeStart { node: node.to_string() });
+            self.pending
+                .push_back(StreamEvent::NodeStart { node: node.to_string() });
         }
         let state = self.graph.run_node_fn(node, state);
         for mode in &self.modes {

@@ -11,7 +11,10 @@ use dashbench_graph::states::{ComplexState, LargeState, MediumState, SimpleState
 use dashbench_graph::{CollectingCallback, CompiledGraph, ExecutionResult, GraphState, StateGraph, StreamMode};
 
 fn run<S: GraphState>(graph: &CompiledGraph<S>, state: S) -> ExecutionResult<S> {
-    tokio::runtime::Runtime::new().expect("runtime").block_on(graph.invoke(state)).expect("invoke succeeds")
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(graph.invoke(state))
+        .expect("invoke succeeds")
 }
 
 fn complex(graph: CompiledGraph<ComplexState>) -> (Vec<String>, ComplexState) {
@@ -35,7 +38,13 @@ fn compilation_graphs_compile() {
 #[test]
 fn sequential_execution() {
     let result = run(&suite::sequential_3_simple(), SimpleState::new());
-    assert_eq!(result.state, SimpleState { counter: 3, data: "node1 node2 node3 ".into() });
+    assert_eq!(
+        result.state,
+        SimpleState {
+            counter: 3,
+            data: "node1 node2 node3 ".into()
+        }
+    );
     assert_eq!(counts(&complex(suite::sequential_5_complex()).1), (5, 6, 7));
     assert_eq!(counts(&complex(suite::sequential_10_stress()).1), (10, 11, 102));
 }
@@ -95,7 +104,14 @@ fn state_cloning_graphs() {
     assert_eq!((medium.data.len(), &medium.counters[0..5]), (103, &[0, 2, 3, 4, 4][..]));
     let large = run(&suite::large_3_nodes(), LargeState::new()).state;
     assert_eq!(large.messages.len(), 1003);
-    assert_eq!([large.data_blocks[1][0], large.data_blocks[3][0], large.data_blocks[4][0]], [1, 3, 0]);
+    assert_eq!(
+        [
+            large.data_blocks[1][0],
+            large.data_blocks[3][0],
+            large.data_blocks[4][0]
+        ],
+        [1, 3, 0]
+    );
     let merged = run(&suite::medium_parallel(), MediumState::new()).state;
     assert_eq!((merged.data.len(), merged.counters.len()), (303, 300));
 }
@@ -107,7 +123,10 @@ fn stress_tests() {
     let (path, state) = complex(suite::deep_nesting());
     assert_eq!((path.len(), path[9].as_str(), state.counter), (10, "level9", 10));
     let (path, state) = complex(suite::wide_fanout());
-    assert_eq!((path.len(), state.counter, state.status.as_str()), (52, 52, "collected"));
+    assert_eq!(
+        (path.len(), state.counter, state.status.as_str()),
+        (52, 52, "collected")
+    );
     assert_eq!(state.messages.iter().filter(|m| *m == "Initial message").count(), 50);
     let (path, state) = complex(suite::long_running());
     assert_eq!((path.len(), state.messages.len()), (100, 101));
@@ -117,13 +136,22 @@ fn stress_tests() {
 fn real_world_scenarios() {
     let (path, state) = complex(suite::customer_service());
     assert_eq!(path, ["classify_intent", "tech_specialist", "resolve"]);
-    assert_eq!((state.messages.len(), state.metadata.len(), state.status.as_str()), (4, 4, "resolved"));
+    assert_eq!(
+        (state.messages.len(), state.metadata.len(), state.status.as_str()),
+        (4, 4, "resolved")
+    );
     let (path, state) = complex(suite::batch_pipeline());
     assert_eq!(path.len(), 7);
-    assert!(!path.iter().any(|n| n == "handle_error"), "merged `next` keeps processor1's success");
+    assert!(
+        !path.iter().any(|n| n == "handle_error"),
+        "merged `next` keeps processor1's success"
+    );
     assert_eq!((state.status.as_str(), state.counter), ("completed", 12));
     let (path, state) = complex(suite::financial_analysis());
-    assert_eq!((path.len(), path[5].as_str(), state.status.as_str()), (6, "standard_report", "reported"));
+    assert_eq!(
+        (path.len(), path[5].as_str(), state.status.as_str()),
+        (6, "standard_report", "reported")
+    );
 }
 
 #[test]
@@ -141,7 +169,10 @@ fn events<S: GraphState>(graph: StateGraph<S>, state: S) -> usize {
 
 #[test]
 fn read_only_optimization_event_counts() {
-    assert_eq!(events(suite::read_only_chain::<ComplexState>(5), ComplexState::new()), 17);
+    assert_eq!(
+        events(suite::read_only_chain::<ComplexState>(5), ComplexState::new()),
+        17
+    );
     assert_eq!(events(suite::mutating_5_nodes(), ComplexState::new()), 22);
     assert_eq!(events(suite::read_only_chain::<LargeState>(3), LargeState::new()), 11);
     assert_eq!(events(suite::large_mutating_3_nodes(), LargeState::new()), 14);

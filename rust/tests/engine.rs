@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use dashbench_graph::states::{ComplexState, LargeState, MediumState, SimpleState, SmallState};
 use dashbench_graph::{
-    bincode, Checkpointer, MergeableState, CollectingCallback, CompiledGraph, FileCheckpointer, GraphError, GraphEvent,
-    MemoryCheckpointer, StateGraph, StreamEvent, StreamMode, END,
+    bincode, Checkpointer, CollectingCallback, CompiledGraph, FileCheckpointer, GraphError, GraphEvent,
+    MemoryCheckpointer, MergeableState, StateGraph, StreamEvent, StreamMode, END,
 };
 
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
@@ -24,7 +24,11 @@ fn linear(n: u32) -> StateGraph<ComplexState> {
     let mut graph = StateGraph::new();
     for i in 1..=n {
         graph.add_node(&format!("node{i}"), step(i));
-        let next = if i == n { END.to_string() } else { format!("node{}", i + 1) };
+        let next = if i == n {
+            END.to_string()
+        } else {
+            format!("node{}", i + 1)
+        };
         graph.add_edge(&format!("node{i}"), &next);
     }
     graph.set_entry_point("node1");
@@ -54,7 +58,10 @@ fn fanout(workers: usize) -> StateGraph<ComplexState> {
         s
     });
     let targets: Vec<&str> = names.iter().map(String::as_str).collect();
-    graph.add_parallel_edges("start", &targets).add_edge("collect", END).set_entry_point("start");
+    graph
+        .add_parallel_edges("start", &targets)
+        .add_edge("collect", END)
+        .set_entry_point("start");
     graph
 }
 
@@ -66,7 +73,11 @@ fn looping(exit_at: u32) -> StateGraph<ComplexState> {
         s.next = if s.counter >= exit_at { "end" } else { "continue" }.into();
         s
     });
-    graph.add_conditional_edges("processor", |s| s.next.clone(), [("continue", "processor"), ("end", END)]);
+    graph.add_conditional_edges(
+        "processor",
+        |s| s.next.clone(),
+        [("continue", "processor"), ("end", END)],
+    );
     graph.set_entry_point("processor");
     graph
 }
@@ -89,7 +100,10 @@ fn conditional_edges_follow_the_route_map() {
     });
     graph.add_node("even", step(2)).add_node("odd", step(1));
     graph.add_conditional_edges("start", |s| s.next.clone(), [("even", "even"), ("odd", "odd")]);
-    graph.add_edge("even", END).add_edge("odd", END).set_entry_point("start");
+    graph
+        .add_edge("even", END)
+        .add_edge("odd", END)
+        .set_entry_point("start");
     let app = graph.compile().unwrap();
     let result = block_on(app.invoke(ComplexState::new())).unwrap();
     assert_eq!(result.nodes_executed, ["start", "odd"]);
@@ -105,7 +119,9 @@ fn an_unknown_route_key_is_an_error() {
         s.next = "nowhere".into();
         s
     });
-    graph.add_conditional_edges("start", |s| s.next.clone(), [("end", END)]).set_entry_point("start");
+    graph
+        .add_conditional_edges("start", |s| s.next.clone(), [("end", END)])
+        .set_entry_point("start");
     let error = block_on(graph.compile().unwrap().invoke(ComplexState::new())).unwrap_err();
     assert!(matches!(error, GraphError::UnknownRoute { ref node, ref key } if node == "start" && key == "nowhere"));
 }
@@ -113,7 +129,10 @@ fn an_unknown_route_key_is_an_error() {
 #[test]
 fn fanout_merges_in_declaration_order_and_runs_the_join_once() {
     let result = block_on(fanout(3).compile_with_merge().unwrap().invoke(ComplexState::new())).unwrap();
-    assert_eq!(result.nodes_executed, ["start", "worker1", "worker2", "worker3", "collect"]);
+    assert_eq!(
+        result.nodes_executed,
+        ["start", "worker1", "worker2", "worker3", "collect"]
+    );
     let state = result.state;
     // Each branch returns the whole state, so "Initial message" arrives once per branch.
     assert_eq!(state.messages.len(), 6);
@@ -143,12 +162,24 @@ fn plain_compile_rejects_parallel_edges() {
 fn recursion_limit_stops_loops_and_counts_supersteps() {
     let error = block_on(looping(100).compile().unwrap().invoke(ComplexState::new())).unwrap_err();
     assert!(matches!(error, GraphError::RecursionLimit { limit: 25 }));
-    let result = block_on(looping(100).compile().unwrap().with_recursion_limit(100).invoke(ComplexState::new()));
+    let result = block_on(
+        looping(100)
+            .compile()
+            .unwrap()
+            .with_recursion_limit(100)
+            .invoke(ComplexState::new()),
+    );
     assert_eq!(result.unwrap().state.messages.len(), 101);
     // A fan-out superstep is one step: start, the three workers, collect.
     let app = fanout(3).compile_with_merge().unwrap();
     assert!(block_on(app.with_recursion_limit(3).invoke(ComplexState::new())).is_ok());
-    let short = block_on(fanout(3).compile_with_merge().unwrap().with_recursion_limit(2).invoke(ComplexState::new()));
+    let short = block_on(
+        fanout(3)
+            .compile_with_merge()
+            .unwrap()
+            .with_recursion_limit(2)
+            .invoke(ComplexState::new()),
+    );
     assert!(matches!(short, Err(GraphError::RecursionLimit { limit: 2 })));
 }
 
@@ -159,7 +190,10 @@ fn validation_names_the_offending_node() {
     assert!(matches!(missing_entry.compile(), Err(GraphError::UnreachableNode(n)) if n == "extra"));
 
     let mut unknown_target = StateGraph::<ComplexState>::new();
-    unknown_target.add_node("a", step(1)).add_edge("a", "ghost").set_entry_point("a");
+    unknown_target
+        .add_node("a", step(1))
+        .add_edge("a", "ghost")
+        .set_entry_point("a");
     assert!(matches!(unknown_target.compile(), Err(GraphError::UnknownNode(n)) if n == "ghost"));
 
     let mut unknown_route = StateGraph::<ComplexState>::new();
@@ -184,12 +218,18 @@ fn validation_names_the_offending_node() {
     assert!(matches!(two_edges.compile(), Err(GraphError::DuplicateEdge(n)) if n == "node1"));
 
     let mut dead_end = StateGraph::<ComplexState>::new();
-    dead_end.add_node("a", step(1)).add_node("tail", step(2)).set_entry_point("a");
+    dead_end
+        .add_node("a", step(1))
+        .add_node("tail", step(2))
+        .set_entry_point("a");
     dead_end.add_conditional_edges("a", |s| s.next.clone(), [("t", "tail"), ("e", END)]);
     assert!(matches!(dead_end.compile(), Err(GraphError::NoOutgoingEdge(n)) if n == "tail"));
 
     let mut fan_to_end = StateGraph::<ComplexState>::new();
-    fan_to_end.add_node("a", step(1)).add_parallel_edges("a", &[END]).set_entry_point("a");
+    fan_to_end
+        .add_node("a", step(1))
+        .add_parallel_edges("a", &[END])
+        .set_entry_point("a");
     assert!(matches!(fan_to_end.compile_with_merge(), Err(GraphError::InvalidParallelTargets(n)) if n == "a"));
 
     let mut reserved = StateGraph::<ComplexState>::new();
@@ -203,7 +243,11 @@ fn validation_names_the_offending_node() {
 #[test]
 fn memory_checkpointer_records_every_node_with_parent_links() {
     let saver = Arc::new(MemoryCheckpointer::new());
-    let app = linear(3).compile().unwrap().with_checkpointer(saver.clone()).with_thread_id("t1");
+    let app = linear(3)
+        .compile()
+        .unwrap()
+        .with_checkpointer(saver.clone())
+        .with_thread_id("t1");
     block_on(app.invoke(ComplexState::new())).unwrap();
     block_on(app.invoke(ComplexState::new())).unwrap();
     let saved = saver.list("t1").unwrap();
@@ -226,21 +270,40 @@ fn temp_dir(tag: &str) -> std::path::PathBuf {
 fn file_checkpointer_round_trips_through_json_files() {
     let dir = temp_dir("file");
     let saver = Arc::new(FileCheckpointer::new(&dir).unwrap());
-    let app = linear(3).compile().unwrap().with_checkpointer(saver.clone()).with_thread_id("thread_a");
+    let app = linear(3)
+        .compile()
+        .unwrap()
+        .with_checkpointer(saver.clone())
+        .with_thread_id("thread_a");
     let result = block_on(app.invoke(ComplexState::new())).unwrap();
     let saved: Vec<dashbench_graph::Checkpoint<ComplexState>> = saver.list("thread_a").unwrap();
-    assert_eq!(saved.iter().map(|c| c.node.as_str()).collect::<Vec<_>>(), ["node1", "node2", "node3"]);
+    assert_eq!(
+        saved.iter().map(|c| c.node.as_str()).collect::<Vec<_>>(),
+        ["node1", "node2", "node3"]
+    );
     assert_eq!(saved[2].state, result.state);
-    let files: Vec<_> = std::fs::read_dir(dir.join("thread_a")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let files: Vec<_> = std::fs::read_dir(dir.join("thread_a"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(files.len(), 3, "no temp files are left behind: {files:?}");
 
     // A reopened checkpointer continues the sequence instead of overwriting.
     let reopened = Arc::new(FileCheckpointer::new(&dir).unwrap());
-    let app = linear(1).compile().unwrap().with_checkpointer(reopened.clone()).with_thread_id("thread_a");
+    let app = linear(1)
+        .compile()
+        .unwrap()
+        .with_checkpointer(reopened.clone())
+        .with_thread_id("thread_a");
     block_on(app.invoke(ComplexState::new())).unwrap();
     let latest: dashbench_graph::Checkpoint<ComplexState> = reopened.latest("thread_a").unwrap().unwrap();
     assert_eq!((latest.node.as_str(), latest.step), ("node1", 1));
-    assert_eq!(Checkpointer::<ComplexState>::list(&*reopened, "thread_a").unwrap().len(), 4);
+    assert_eq!(
+        Checkpointer::<ComplexState>::list(&*reopened, "thread_a")
+            .unwrap()
+            .len(),
+        4
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -267,7 +330,11 @@ fn callbacks_skip_state_diffs_for_read_only_nodes() {
     let mut read_only = StateGraph::new();
     for i in 1..=5 {
         read_only.add_read_only_node(&format!("node{i}"), |s: ComplexState| s);
-        let next = if i == 5 { END.to_string() } else { format!("node{}", i + 1) };
+        let next = if i == 5 {
+            END.to_string()
+        } else {
+            format!("node{}", i + 1)
+        };
         read_only.add_edge(&format!("node{i}"), &next);
     }
     read_only.set_entry_point("node1");
@@ -328,14 +395,29 @@ fn stream_reports_the_recursion_limit_as_its_last_item() {
     let app = looping(100).compile().unwrap();
     let items: Vec<_> = app.stream(ComplexState::new(), &[StreamMode::Values]).collect();
     assert_eq!(items.len(), 26);
-    assert!(matches!(items.last(), Some(Err(GraphError::RecursionLimit { limit: 25 }))));
+    assert!(matches!(
+        items.last(),
+        Some(Err(GraphError::RecursionLimit { limit: 25 }))
+    ));
 }
 
 #[test]
 fn state_merge_rules_follow_the_workload_spec() {
-    let mut simple = SimpleState { counter: 2, data: "a".into() };
-    simple.merge(&SimpleState { counter: 1, data: "b".into() });
-    assert_eq!(simple, SimpleState { counter: 2, data: "a\nb".into() });
+    let mut simple = SimpleState {
+        counter: 2,
+        data: "a".into(),
+    };
+    simple.merge(&SimpleState {
+        counter: 1,
+        data: "b".into(),
+    });
+    assert_eq!(
+        simple,
+        SimpleState {
+            counter: 2,
+            data: "a\nb".into()
+        }
+    );
     let mut small = SmallState::new();
     let mut other = SmallState::new();
     other.status = "done".into();
@@ -344,7 +426,10 @@ fn state_merge_rules_follow_the_workload_spec() {
     assert_eq!((small.status.as_str(), small.value), ("done", 2.5));
     let mut medium = MediumState::new();
     medium.merge(&MediumState::new());
-    assert_eq!((medium.data.len(), medium.metadata.len(), medium.counters.len()), (200, 50, 200));
+    assert_eq!(
+        (medium.data.len(), medium.metadata.len(), medium.counters.len()),
+        (200, 50, 200)
+    );
 }
 
 #[test]
@@ -363,7 +448,12 @@ fn state_sizes_match_the_workload_spec() {
 
 #[test]
 fn bincode_layout_is_little_endian_with_u64_lengths() {
-    let bytes = bincode::serialize(&SmallState { counter: 1, status: "ab".into(), value: 1.0 }).unwrap();
+    let bytes = bincode::serialize(&SmallState {
+        counter: 1,
+        status: "ab".into(),
+        value: 1.0,
+    })
+    .unwrap();
     let mut expected = vec![1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, b'a', b'b'];
     expected.extend_from_slice(&1.0f64.to_le_bytes());
     assert_eq!(bytes, expected);
