@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 
 import matplotlib
+from matplotlib import ticker
 from matplotlib.figure import Figure
 
 from dashbench.report.data import Series
@@ -27,6 +28,12 @@ def _label(text: str, limit: int = 60) -> str:
     """Untrusted text as a literal, short tick label: ``$`` would start matplotlib mathtext."""
     text = text if len(text) <= limit else text[: limit - 1] + "\u2026"
     return text.replace("$", r"\$")
+
+
+def _plain_ticks(axis: matplotlib.axis.Axis) -> None:
+    """Speedups read as 3, 20, 150 rather than powers of ten."""
+    axis.set_major_formatter(ticker.FormatStrFormatter("%g"))
+    axis.set_minor_formatter(ticker.FormatStrFormatter("%g"))
 
 
 def chart_slug(machine: str, env: str) -> str:
@@ -59,6 +66,7 @@ def speedup_chart(series: Series, path: Path) -> None:
     ax.invert_yaxis()
     if any(r.speedup for r in rows):
         ax.set_xscale("log")
+        _plain_ticks(ax.xaxis)
     ax.axvline(1.0, color="black", linewidth=0.8)
     ax.set_xlabel("speedup (Python median / Rust median), 95% bootstrap interval; log scale")
     ax.set_title("Speedup per pair at the latest commit (blue: exact, red: approximate)")
@@ -85,6 +93,7 @@ def group_chart(series: Series, path: Path) -> None:
         ax.plot(xs, ys, marker="o", markersize=3, label=_label(group or "overall"), **style)
     if plotted:
         ax.set_yscale("log")
+        _plain_ticks(ax.yaxis)
         ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.0, 0.5))
     step = max(1, len(commits) // 20)
     ax.set_xticks(list(xs)[::step], [c.commit.sha[:8] for c in commits][::step], rotation=60)
