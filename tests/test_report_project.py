@@ -179,8 +179,8 @@ def test_report_page_has_real_numbers_and_inert_payloads(published: Path) -> Non
     # The exact pair has a measured speedup with an interval, and a change since commit 1.
     rows = table_rows(body)
     exact = next(cells for cells in rows if "__dashbench_pwned=1" in cells[0])
-    assert re.fullmatch(r"<strong>[0-9.]+\u00d7</strong>", exact[3])
-    assert re.fullmatch(r"[0-9.]+ to [0-9.]+", exact[4])
+    assert re.fullmatch(r"<strong>[0-9.,]+\u00d7</strong>", exact[3])
+    assert re.fullmatch(r"[0-9.,]+ to [0-9.,]+", exact[4])
     assert re.fullmatch(r"[+-][0-9.]+%", exact[5])
     # The approximate pair's Rust side raised NotImplementedError: n/a, with its reason escaped.
     approx = next(cells for cells in rows if cells[0] == "inject/other")

@@ -216,7 +216,7 @@ def test_graphs_and_report_render_with_data(project_site: Path, browser) -> None
         for pair in pairs:
             cells = by_id[pair.criterion_id]
             speedup = cells[4] if not pair.exact else cells[3]
-            assert re.fullmatch(r"<strong>[0-9.]+\u00d7</strong>", speedup), cells
+            assert re.fullmatch(r"<strong>[0-9.,]+\u00d7</strong>", speedup), cells
         loaded = browser.execute_script(
             "return [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth]);"
         )

@@ -36,14 +36,19 @@ def fmt_seconds(value: float | None) -> str:
     return f"{value / 1e-9:.3g} ns"
 
 
+def _number(value: float) -> str:
+    """Three significant digits, without the exponent .3g gives from 1000 on."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
 def fmt_ratio(value: float | None) -> str:
-    return NA if value is None else f"{value:.3g}{TIMES}"
+    return NA if value is None else f"{_number(value)}{TIMES}"
 
 
 def fmt_interval(speedup: sp.Speedup | None) -> str:
     if speedup is None or not speedup.has_interval:
         return NA
-    return f"{speedup.low:.3g} to {speedup.high:.3g}"
+    return f"{_number(speedup.low)} to {_number(speedup.high)}"
 
 
 def fmt_change(value: float | None) -> str:
