@@ -7,6 +7,7 @@ the track_ benchmark, so ``asv publish`` shows them and a later ``asv run`` does
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import os
@@ -21,9 +22,10 @@ from typing import Any
 from asv import runner as asv_runner
 from asv.benchmarks import Benchmarks
 from asv.config import Config
-from asv.machine import Machine
+from asv.machine import Machine, MachineCollection
 from asv.repo import get_repo
 from asv.results import Results
+from asv.util import UserError
 
 from dashbench.errors import DashbenchError
 from rust_bridge.manifest import ManifestEntry, load_manifest
@@ -63,9 +65,8 @@ def backfill(
     if not hashes:
         raise DashbenchError(f"{range_spec!r}: no commits in this range")
     manifest = load_manifest(settings.manifest)
-    definitions = discovered_definitions(conf, [m.asv_name for m in manifest])
-    # interactive + use_defaults: asv's defaults for an unknown machine, without prompting.
-    host = Machine.load(machine_name=machine, interactive=True, use_defaults=True)
+    definitions, rediscovered = discovered_definitions(conf, [m.asv_name for m in manifest])
+    host = _machine(machine)
     machine_params = dict(host.__dict__)
     store = CriterionStore(settings.store)
     report = BackfillReport()
@@ -92,6 +93,11 @@ def backfill(
             continue
         _save_atomically(results.save, results_dir, results._filename)
         report.imported[commit] = results_dir / results._filename
+    if report.imported and rediscovered:
+        # What `asv run --bench just-discover` would write; publish needs it.
+        _save_atomically(
+            lambda d: _save_benchmarks(conf, rediscovered, d), results_dir, "benchmarks.json"
+        )
     if report.imported:
         machine_json = Path(host.machine) / "machine.json"
         _save_atomically(host.save, results_dir, machine_json)
@@ -140,16 +146,21 @@ def add_entry(
     return added
 
 
-def discovered_definitions(conf: Config, names: list[str]) -> dict[str, dict[str, Any]]:
+def discovered_definitions(
+    conf: Config, names: list[str]
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]] | None]:
     """asv's own definitions of ``names``: from benchmarks.json if asv has discovered them,
-    else from a discovery run of the suite, the same command asv runs."""
+    else from a discovery run of the suite, the same command asv runs. The second item is the
+    fresh discovery, if one was needed."""
     found: dict[str, dict[str, Any]] = {}
+    rediscovered = None
     try:
         found = {b["name"]: b for b in Benchmarks.load(conf).values()}
     except Exception:  # asv raises UserError when benchmarks.json is missing or stale
         found = {}
     if not all(n in found for n in names):
-        found = {b["name"]: b for b in _discover(Path(conf.benchmark_dir))}
+        rediscovered = _discover(Path(conf.benchmark_dir))
+        found = {b["name"]: b for b in rediscovered}
     missing = [n for n in names if n not in found]
     if missing:
         raise DashbenchError(
@@ -157,7 +168,13 @@ def discovered_definitions(conf: Config, names: list[str]) -> dict[str, dict[str
             + (" ..." if len(missing) > 5 else "")
             + "; regenerate the manifest (dashbench criterion manifest)"
         )
-    return found
+    return found, rediscovered
+
+
+def _save_benchmarks(conf: Config, discovered: list[dict[str, Any]], results_dir: str) -> None:
+    scratch = copy.copy(conf)
+    scratch.results_dir = results_dir
+    Benchmarks(scratch, discovered).save()
 
 
 def _discover(benchmark_dir: Path) -> list[dict[str, Any]]:
@@ -181,6 +198,17 @@ def _config(settings: Settings) -> Config:
     conf.results_dir = str(base / conf.results_dir)
     conf.benchmark_dir = str(base / conf.benchmark_dir)
     return conf
+
+
+def _machine(name: str | None) -> Machine:
+    """asv's machine of that name (default: this host's); an unknown one is described with
+    asv's defaults for this host, as `asv machine --yes --machine NAME` would."""
+    name = name or Machine.get_unique_machine_name()
+    try:
+        MachineCollection.load(name)
+    except UserError:
+        return Machine.load(machine_name=name, **{**Machine.get_defaults(), "machine": name})
+    return Machine.load(machine_name=name)
 
 
 def _started_at(run: dict[str, Any]) -> datetime.datetime | None:

@@ -123,6 +123,9 @@ def run_suite(
 ) -> SuiteRun:
     """Build and run one bench target; failures and problems are returned, not raised."""
     run = SuiteRun()
+    if not (crate / "Cargo.toml").is_file():
+        run.problems.append(Problem(str(crate / "Cargo.toml"), "no Rust crate at this commit"))
+        return run
     try:
         titles = list_ids(crate, bench, target_dir, options.filter, progress)
     except DashbenchError as exc:
