@@ -215,5 +215,12 @@ def test_markdown_to_stdout_escapes_and_filters(
     # One commit selected: no previous commit, so every change is n/a.
     history = text.split("### History", 1)[1]
     assert len([line for line in history.splitlines() if line.startswith("| <code>")]) == 1
+    first, second = _git(published, "rev-list", "--reverse", "main").split()
+    assert (
+        main(["report", "--config", conf, "--range", f"{first}..{second}", "--markdown", "-"]) == 0
+    )
+    text = capsys.readouterr().out
+    assert second[:8] in text and first[:8] not in text
+    assert main(["report", "--config", conf, "--range=-x..y"]) == 2
     assert main(["report", "--config", conf, "--machine", "nosuch"]) == 2
     assert "--machine 'nosuch': no results" in capsys.readouterr().err
