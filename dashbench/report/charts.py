@@ -31,9 +31,12 @@ def _label(text: str, limit: int = 60) -> str:
 
 
 def _plain_ticks(axis: matplotlib.axis.Axis) -> None:
-    """Speedups read as 3, 20, 150 rather than powers of ten."""
+    """Speedups read as 3, 20, 150 rather than powers of ten; the 2..9 marks between powers
+    are labelled only when the axis spans less than a decade, where they are all there is."""
     axis.set_major_formatter(ticker.FormatStrFormatter("%g"))
-    axis.set_minor_formatter(ticker.FormatStrFormatter("%g"))
+    low, high = sorted(axis.get_view_interval())
+    narrow = low > 0 and high / low < 10
+    axis.set_minor_formatter(ticker.FormatStrFormatter("%g") if narrow else ticker.NullFormatter())
 
 
 def chart_slug(machine: str, env: str) -> str:
