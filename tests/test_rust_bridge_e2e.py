@@ -2,7 +2,7 @@
 
 A temporary git repository holds the reference crate (from this checkout's HEAD), the bridge's
 benchmarks/criterion.py and a manifest of the bridge_edge_cases suite, in two commits: the
-second makes ``throughput/medium_state_clone_items`` clone four states instead of one. A third
+second makes ``throughput/medium_state_clone_items`` clone 16 states instead of one. A third
 bench target with a panicking id checks that one abort does not cost the other ids.
 
 The crate builds in a shared CARGO_TARGET_DIR (from the environment, else the checkout's
@@ -39,9 +39,9 @@ EDGE_TREE = CHECKOUT / "tests" / "fixtures" / "criterion" / "bridge_edge_cases"
 CLONE_LINE = (
     'group.bench_function("medium_state_clone_items", |b| b.iter(|| black_box(&state).clone()));'
 )
-CLONE_4X = (
+CLONE_16X = (
     'group.bench_function("medium_state_clone_items", |b| '
-    "b.iter(|| [(); 4].map(|_| black_box(&state).clone())));"
+    "b.iter(|| [(); 16].map(|_| black_box(&state).clone())));"
 )
 MEASURED = ("throughput/medium_state_clone_items", "throughput/medium_state_json_bytes")
 PANICKY = """\
@@ -104,9 +104,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     bench = crate / "benches" / "bridge_edge_cases.rs"
     source = bench.read_text()
     assert CLONE_LINE in source, "bridge_edge_cases.rs changed; update CLONE_LINE"
-    bench.write_text(source.replace(CLONE_LINE, CLONE_4X))
+    bench.write_text(source.replace(CLONE_LINE, CLONE_16X))
     repo.git.add(A=True)
-    second = repo.index.commit("clone four states per iteration").hexsha
+    second = repo.index.commit("clone 16 states per iteration").hexsha
     return root, [first, second]
 
 
@@ -147,7 +147,8 @@ def test_store_holds_both_commits_with_provenance(stored) -> None:
         assert run["rustc"].startswith("rustc ")
         assert "DASHFLOW_TRACE" in run["env"]
     before, after = (store.get(c).records[MEASURED[0]].median.point for c in commits)
-    assert after > 2 * before, "four clones per iteration should cost well over twice one"
+    # 16x the work; the margin is wide because this 2-core machine is shared and noisy.
+    assert after > 3 * before
 
 
 def test_a_panicking_benchmark_fails_alone(
@@ -185,7 +186,7 @@ def _asv(root: Path, home: Path, *args: str, commit: str | None = None) -> str:
 
 
 def _graph(html: Path, asv_name: str) -> list[list]:
-    (path,) = html.glob(f"graphs/branch-*/**/{asv_name}.json")  # not graphs/summary/
+    (path,) = (p for p in html.glob(f"graphs/**/{asv_name}.json") if p.parent.name != "summary")
     return json.loads(path.read_text())
 
 
