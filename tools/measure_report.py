@@ -110,9 +110,7 @@ def main() -> int:
     covered = sum(1 for p in pairs if p["python"] in samples and p["rust"] in samples)
     with tempfile.TemporaryDirectory(prefix="measure-report-") as tmp:
         project = make_history(Path(tmp), args.commits, benchmarks, samples, machine_dir)
-        subprocess.run(
-            [str(BIN / "asv"), "publish"], cwd=project, check=True, capture_output=True
-        )
+        subprocess.run([str(BIN / "asv"), "publish"], cwd=project, check=True, capture_output=True)
         times = []
         for _ in range(args.runs):
             start = time.perf_counter()
