@@ -59,7 +59,10 @@ def rust_stage(job: AsvJob, commit: str, options: CommitOptions, progress: Progr
     settings = load_settings(job.project.config_path)
     try:
         entry = run_commit(
-            settings, commit, RunOptions(filter=options.rust_filter, quick=options.quick)
+            settings,
+            commit,
+            RunOptions(filter=options.rust_filter, quick=options.quick),
+            progress=lambda line: print(line, file=sys.stderr, flush=True),
         )
     except DashbenchError as exc:
         print(f"warning: Rust suite at {commit[:8]}: {exc}", file=sys.stderr)
