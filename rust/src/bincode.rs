@@ -52,7 +52,7 @@ macro_rules! fixed_width {
     )*};
 }
 
-impl<'a> ser::Serializer for &'a mut Encoder {
+impl ser::Serializer for &mut Encoder {
     type Ok = ();
     type Error = EncodeError;
     type SerializeSeq = Self;
@@ -152,7 +152,7 @@ impl<'a> ser::Serializer for &'a mut Encoder {
 /// Every compound form is its elements written back to back.
 macro_rules! compound {
     ($($trait:ident :: $method:ident $(($key:ident))?),*) => {$(
-        impl<'a> ser::$trait for &'a mut Encoder {
+        impl ser::$trait for &mut Encoder {
             type Ok = ();
             type Error = EncodeError;
             fn $method<T: Serialize + ?Sized>(&mut self, $($key: &'static str,)? value: &T) -> Result<(), EncodeError> {
@@ -175,7 +175,7 @@ compound!(
     SerializeStructVariant::serialize_field(key)
 );
 
-impl<'a> ser::SerializeMap for &'a mut Encoder {
+impl ser::SerializeMap for &mut Encoder {
     type Ok = ();
     type Error = EncodeError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), EncodeError> {

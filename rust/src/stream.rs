@@ -121,9 +121,7 @@ impl<S: GraphState> Iterator for GraphStream<'_, S> {
             if let Some(event) = self.pending.pop_front() {
                 return Some(Ok(event));
             }
-            if self.next.is_none() {
-                return None;
-            }
+            self.next.as_ref()?;
             if let Err(error) = self.advance() {
                 self.next = None;
                 return Some(Err(error));
