@@ -6,9 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-import git
 import pytest
-from test_regressions import PY, PY_OTHER, RUST, asv, make_toy_repo, toy_config
+from test_regressions import PY, PY_OTHER, RUST, asv, make_toy_repo, run_existing, toy_config
 
 from dashbench import cli
 from dashbench.gate.calibrate import Run, calibrate_one, detected, false_alarm
@@ -56,25 +55,13 @@ def test_a_step_under_the_threshold_is_not_detected() -> None:
 def toy_aa(tmp_path: Path) -> Path:
     """Three real asv A/A runs of the toy at HEAD, each a machine, with different levels."""
     root = tmp_path / "toy"
-    repo, shas = make_toy_repo(root, toy_config())
+    _repo, shas = make_toy_repo(root, toy_config())
     levels = json.loads((root / "values.json").read_text())
     for i, scale in enumerate((1.0, 1.02, 0.99)):
         checkout = tmp_path / f"aa-{i}"
         checkout.mkdir()
         (checkout / "values.json").write_text(json.dumps({k: v * scale for k, v in levels.items()}))
-        asv(root, "machine", "--yes", "--machine", f"aa-{i}")
-        asv(
-            root,
-            "run",
-            "-E",
-            f"existing:{sys.executable}",
-            "--set-commit-hash",
-            shas[-1],
-            "--machine",
-            f"aa-{i}",
-            env={"TOY_CHECKOUT": str(checkout)},
-        )
-    assert isinstance(repo, git.Repo)
+        run_existing(root, shas[-1], f"aa-{i}", checkout)
     return root
 
 
@@ -94,11 +81,19 @@ def test_calibrate_reads_real_aa_results_and_writes_thresholds(toy_aa, tmp_path,
         assert c["threshold"] == pytest.approx(round(1.5 * c["spread"], 3))
         assert not c["false_alarm"]
         assert c["detectable"] is not None
-    # asv reads the written entries: each benchmark gets exactly its calibrated threshold.
+    # asv reads the written entries: each benchmark gets exactly its calibrated threshold, and
+    # an uncalibrated one keeps the hand-set default of its language.
     project = load_project(config)
     for name, c in result.items():
         assert project.threshold(name) == c["threshold"]
+    assert project.threshold("criterion.other.track_new") == 0.2
+    assert project.threshold("toy_seq.Other.track_new") == 0.05
+    assert project.site.conf.dashbench["default_thresholds"] == {r"criterion\.": 0.2, ".*": 0.05}
     asv(toy_aa, "publish")
+    # Calibrating again starts from the saved defaults rather than wrapping its own entries.
+    assert cli.main([*args, "--machines", "aa-0", "aa-1", "--write"]) == 0
+    again = json.loads(config.read_text())["regressions_thresholds"]
+    assert len(again) == 2 + len(result)
 
 
 def test_no_aa_data_is_an_error(tmp_path, capsys) -> None:

@@ -162,26 +162,31 @@ def asv(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
     return proc.stdout
 
 
+def run_existing(root: Path, sha: str, machine: str, checkout: Path, *extra: str) -> None:
+    """`asv run` of the toy in this interpreter, recorded as ``sha``, levels from ``checkout``."""
+    asv(root, "machine", "--yes", "--machine", machine)
+    asv(
+        root,
+        "run",
+        "-E",
+        f"existing:{sys.executable}",
+        "--set-commit-hash",
+        sha,
+        "--machine",
+        machine,
+        *extra,
+        env={"TOY_CHECKOUT": str(checkout)},
+    )
+
+
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """The toy history benchmarked commit by commit in an existing environment, then published."""
     root = tmp_path_factory.mktemp("toy")
     repo, shas = make_toy_repo(root, toy_config())
-    asv(root, "machine", "--yes", "--machine", "toybox")
     for sha in shas:
         repo.git.checkout(sha)
-        asv(
-            root,
-            "run",
-            "-E",
-            f"existing:{sys.executable}",
-            "--set-commit-hash",
-            sha,
-            "--machine",
-            "toybox",
-            "--quick",
-            env={"TOY_CHECKOUT": str(root)},
-        )
+        run_existing(root, sha, "toybox", root, "--quick")
     repo.git.checkout("main")
     asv(root, "publish")
     return root, shas

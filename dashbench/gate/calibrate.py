@@ -213,21 +213,36 @@ def run_aa(
     return machines
 
 
-def write_thresholds(project: Project, calibrations: Sequence[Calibration]) -> None:
-    """One exact-name entry per calibrated benchmark; others fall back to asv's default.
+def thresholds_for(
+    defaults: dict[str, float], calibrations: Sequence[Calibration]
+) -> dict[str, float]:
+    """Exact-name entries for calibrated benchmarks; the defaults for all the others.
 
-    asv takes the largest threshold of every matching regex, so broad entries would mask the
-    per-benchmark ones: they are replaced, not kept.
+    asv applies the largest threshold of every matching regex, so a default that also matched a
+    calibrated name would mask its (lower) calibrated value: each default is therefore made to
+    skip the calibrated names.
+    """
+    names = sorted({c.benchmark for c in calibrations})
+    skip = "(?!(?:" + "|".join(re.escape(n) for n in names) + ")$)"
+    table = {f"{skip}(?:{regex})": value for regex, value in defaults.items()}
+    table.update({f"^{re.escape(c.benchmark)}$": c.threshold for c in calibrations})
+    return table
+
+
+def write_thresholds(project: Project, calibrations: Sequence[Calibration]) -> None:
+    """Set regressions_thresholds; the uncalibrated defaults are kept under dashbench's key.
+
+    The first calibration moves the hand-set entries to ``dashbench.default_thresholds`` so a
+    later calibration starts again from them instead of wrapping its own output.
     """
     path = project.config_path
     try:
         conf = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
         raise DashbenchError(f"{path}: --write needs plain JSON (no comments): {exc}") from exc
-    conf["regressions_thresholds"] = {
-        f"^{re.escape(c.benchmark)}$": c.threshold
-        for c in sorted(calibrations, key=lambda c: c.benchmark)
-    }
+    own = conf.setdefault("dashbench", {})
+    defaults = own.setdefault("default_thresholds", conf.get("regressions_thresholds", {}))
+    conf["regressions_thresholds"] = thresholds_for(defaults, calibrations)
     write_json_atomically(path, conf, indent=4)
 
 
