@@ -23,7 +23,6 @@ from asv.util import write_json
 from dashbench.cli import main
 from dashbench.errors import DashbenchError
 from dashbench.merge import merge
-from dashbench.pipeline.lock import results_lock
 
 ENV = "virtualenv-py3.11"
 COMMIT = "a" * 40
@@ -190,28 +189,3 @@ def test_nothing_mergeable_is_an_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["merge", str(tmp_path / "empty"), "--into", str(tmp_path / "r")]) == 2
     assert "not an asv results dir" in capsys.readouterr().err
     assert main(["merge", str(tmp_path / "missing"), "--into", str(tmp_path / "r")]) == 2
-
-
-def test_merge_respects_the_results_lock(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    a = write_shard(tmp_path / "a", "runner-a", {NAMES[0]: 1.0})
-    into = tmp_path / "results"
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path\n"
-         "from dashbench.pipeline.lock import results_lock\n"
-         "with results_lock(Path(sys.argv[1]), wait=False, what='holder test'):\n"
-         "    print('held', flush=True); time.sleep(60)\n", str(into)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        assert main(["merge", str(a), "--into", str(into), "--no-wait"]) == 2
-        assert "in use by holder test" in capsys.readouterr().err
-        assert not (into / "runner-a").exists()
-    finally:
-        holder.kill()
-        holder.wait()
-    with results_lock(into, wait=False, what="after"):  # the kernel released the dead holder's lock
-        pass

@@ -129,15 +129,22 @@ def test_corrupt_benchmarks_json_is_moved_aside(repo: Path) -> None:
     assert list((repo / "quarantine").rglob("benchmarks.json"))
 
 
-def _hold_lock(results: Path) -> subprocess.Popen[str]:
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path\n"
-         "from dashbench.pipeline.lock import results_lock\n"
-         "with results_lock(Path(sys.argv[1]), wait=False, what='the first nightly'):\n"
-         "    print('held', flush=True); sys.stdin.readline()\n", str(results)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+def _lock_process(results: Path, wait: bool, body: str) -> subprocess.Popen[str]:
+    """Another process taking the results lock, then running ``body`` while holding it."""
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from dashbench.pipeline.lock import results_lock\n"
+        f"with results_lock(Path(sys.argv[1]), wait={wait}, what='the first nightly'):\n"
+        f"    {body}\n"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code, str(results)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+
+
+def _hold_lock(results: Path) -> subprocess.Popen[str]:
+    holder = _lock_process(results, False, "print('held', flush=True); sys.stdin.readline()")
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     return holder
 
@@ -158,14 +165,7 @@ def test_second_run_refuses_with_no_wait(repo: Path, capsys: pytest.CaptureFixtu
 def test_second_run_waits_for_the_first(tmp_path: Path) -> None:
     results = tmp_path / "results"
     holder = _hold_lock(results)
-    waiter = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys; from pathlib import Path\n"
-         "from dashbench.pipeline.lock import results_lock\n"
-         "with results_lock(Path(sys.argv[1]), wait=True, what='second'):\n"
-         "    print('acquired', flush=True)\n", str(results)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    waiter = _lock_process(results, True, "print('acquired', flush=True)")
     assert waiter.stderr is not None and waiter.stdout is not None
     assert "waiting for the first nightly" in waiter.stderr.readline()
     assert waiter.poll() is None  # still blocked while the first run holds the lock
@@ -193,3 +193,19 @@ def test_progress_names_stage_commit_and_outcome(
         ("asv run", COMMIT, True),
         ("asv publish", None, False),
     ]
+
+
+def test_merge_respects_the_results_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shard = write_shard(tmp_path / "a", MACHINE, {NAMES[0]: 1.0})
+    into = tmp_path / "results"
+    holder = _hold_lock(into)
+    try:
+        assert main(["merge", str(shard), "--into", str(into), "--no-wait"]) == 2
+        assert "in use by the first nightly" in capsys.readouterr().err
+        assert not (into / MACHINE).exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert main(["merge", str(shard), "--into", str(into), "--no-wait"]) == 0  # lock released

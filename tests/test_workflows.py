@@ -54,22 +54,15 @@ def test_actionlint_script_reports_errors(tmp_path: Path) -> None:
     assert "no_such_property" in proc.stdout
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_workflow_matches_github_schema(path: Path) -> None:
+@pytest.mark.parametrize(
+    ("schema", "path"),
+    [*(("vendor.github-workflows", p) for p in WORKFLOWS),
+     *(("vendor.github-actions", p) for p in ACTIONS)],
+    ids=lambda v: v.name if isinstance(v, Path) else v,
+)  # fmt: skip
+def test_matches_githubs_schema(schema: str, path: Path) -> None:
     proc = subprocess.run(
-        [CHECK_JSONSCHEMA, "--builtin-schema", "vendor.github-workflows", str(path)],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-
-
-@pytest.mark.parametrize("path", ACTIONS, ids=lambda p: p.parent.name)
-def test_composite_action_matches_github_schema(path: Path) -> None:
-    proc = subprocess.run(
-        [CHECK_JSONSCHEMA, "--builtin-schema", "vendor.github-actions", str(path)],
-        capture_output=True,
-        text=True,
+        [CHECK_JSONSCHEMA, "--builtin-schema", schema, str(path)], capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
