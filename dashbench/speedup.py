@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 CONFIDENCE = 0.95
-RESAMPLES = 4000
+RESAMPLES = 2000  # Efron and Tibshirani: 1000-2000 resamples for percentile intervals
 # Fewer samples than this on either side give an interval that only reflects the gaps
 # between a handful of values; report no interval rather than a falsely narrow one.
 MIN_SAMPLES = 3

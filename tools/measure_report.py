@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -111,8 +113,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="measure-report-") as tmp:
         project = make_history(Path(tmp), args.commits, benchmarks, samples, machine_dir)
         subprocess.run([str(BIN / "asv"), "publish"], cwd=project, check=True, capture_output=True)
-        times = []
+        times, cpu = [], []
+        load_before = os.getloadavg()[0]
         for _ in range(args.runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             subprocess.run(
                 [str(BIN / "dashbench"), "report", "--config", "asv.conf.json"],
@@ -121,6 +125,9 @@ def main() -> int:
                 capture_output=True,
             )
             times.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        load_after = os.getloadavg()[0]
         table = (project / "html" / "dashbench" / "report.md").read_text()
     print(
         f"history: {args.commits} commits x {len(pairs)} pairs "
@@ -130,6 +137,12 @@ def main() -> int:
     print(
         f"dashbench report wall time over {args.runs} runs: median {median:.2f} s, "
         f"min {min(times):.2f} s, max {max(times):.2f} s"
+    )
+    print(
+        f"CPU time (user+sys) per run: median {statistics.median(cpu):.2f} s, "
+        f"min {min(cpu):.2f} s, max {max(cpu):.2f} s; "
+        f"1-min load average {load_before:.1f} before, {load_after:.1f} after "
+        f"on {os.cpu_count()} CPUs"
     )
     print(f"report.md: {len(table.splitlines())} lines")
     return 0

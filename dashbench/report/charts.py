@@ -54,19 +54,26 @@ def speedup_chart(series: Series, path: Path) -> None:
     rows = sorted(series.commits[-1].rows, key=lambda r: (not r.pair.exact, r.pair.criterion_id))
     fig = Figure(figsize=(8, 1.0 + 0.2 * len(rows)))
     ax = fig.add_subplot()
+    for exact, colour, marker in ((True, _EXACT, "o"), (False, _APPROXIMATE, "s")):
+        shown = [(y, r.speedup) for y, r in enumerate(rows) if r.pair.exact is exact and r.speedup]
+        spans = [(y, s) for y, s in shown if s.has_interval]
+        # One artist per kind, not per pair: drawing cost grows with artists, not points.
+        ax.hlines(
+            [y for y, _ in spans],
+            [s.low for _, s in spans],
+            [s.high for _, s in spans],
+            color=colour,
+            linewidth=2,
+            alpha=0.6,
+        )
+        ax.scatter(
+            [s.value for _, s in shown], [y for y, _ in shown], c=colour, marker=marker, s=16
+        )
     for y, row in enumerate(rows):
-        colour = _EXACT if row.pair.exact else _APPROXIMATE
-        s = row.speedup
-        if s is None:
-            ax.annotate(
-                "n/a", (0, y), xycoords=("axes fraction", "data"), va="center", color="grey"
-            )
-            continue
-        if s.has_interval:
-            ax.plot([s.low, s.high], [y, y], color=colour, linewidth=2, alpha=0.6)
-        ax.plot([s.value], [y], "o" if row.pair.exact else "s", color=colour, markersize=4)
+        if row.speedup is None:
+            ax.annotate("n/a", (0.01, y), xycoords=("axes fraction", "data"), va="center")
     ax.set_yticks(range(len(rows)), [_label(r.pair.criterion_id) for r in rows])
-    ax.invert_yaxis()
+    ax.set_ylim(len(rows) - 0.5, -0.5)
     if any(r.speedup for r in rows):
         ax.set_xscale("log")
         _plain_ticks(ax.xaxis)

@@ -113,10 +113,10 @@ def _benchmark_versions(site: Site) -> Benchmarks | None:
         return None
 
 
-def _side(results: Results, name: str, benchmarks: Benchmarks | None) -> Side | None:
+def _side(results: Results, name: str, current: set[str] | None) -> Side | None:
     if name not in results.get_all_result_keys():
         return None
-    if benchmarks is not None and name not in results.get_result_keys(benchmarks):
+    if current is not None and name not in current:
         return None  # recorded under another benchmark version: publish hides it too
     params = results.get_result_params(name)
     value = results.get_result_value(name, params)[0]
@@ -210,8 +210,9 @@ def load_series(
         dates: dict[str, Any] = {}
         for results in iter_results_for_machine(str(site.results_dir), name):
             sides = {}
+            current = None if benchmarks is None else results.get_result_keys(benchmarks)
             for bench in python_names | rust_names:
-                side = _side(results, bench, benchmarks)
+                side = _side(results, bench, current)
                 if side is not None:
                     sides[bench] = side
             table[results.commit_hash][results.env_name] = sides
