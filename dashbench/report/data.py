@@ -159,13 +159,20 @@ def _commits(site: Site, shas: list[str], dates: dict[str, int | None]) -> dict[
 
 
 def _report_commit(
-    commit: Commit, pairs: list[Pair], sides: dict[str, Side], previous: CommitReport | None
+    commit: Commit,
+    pairs: list[Pair],
+    sides: dict[str, Side],
+    previous: CommitReport | None,
+    intervals: bool,
 ) -> CommitReport:
     before = {r.pair.criterion_id: r.speedup for r in previous.rows} if previous else {}
     rows = []
     for pair in pairs:
         py, rs = sides.get(pair.python, _MISSING), sides.get(pair.rust, _MISSING)
-        ratio = sp.speedup(py.median, rs.median, py.samples, rs.samples)
+        if intervals:
+            ratio = sp.speedup(py.median, rs.median, py.samples, rs.samples)
+        else:
+            ratio = sp.speedup(py.median, rs.median)
         prior = before.get(pair.criterion_id)
         change = sp.relative_change(ratio.value if ratio else None, prior.value if prior else None)
         rows.append(PairResult(pair, py, rs, ratio, change))
@@ -186,8 +193,12 @@ def load_series(
     commits: int | None = None,
     commit_range: str | None = None,
     pairs: list[Pair] | None = None,
+    intervals: str = "all",
 ) -> list[Series]:
     """Speedup series for every machine/environment with Python results, filtered as asked.
+
+    ``intervals="latest"`` bootstraps only each series' newest commit (all the report shows);
+    older commits then carry point speedups, which is all changes and geomeans need.
 
     Rust results are looked up in the same environment first; when the bridge recorded them in
     an environment of their own, the one for the same machine and commit is used.
@@ -226,16 +237,16 @@ def load_series(
         info = _commits(site, shas, dates)
         for env_name in envs:
             reports: list[CommitReport] = []
-            for sha in shas:
+            measured = [s for s in shas if python_names & set(table[s].get(env_name, {}))]
+            for sha in measured:
                 per_env = table[sha]
-                if not python_names & set(per_env.get(env_name, {})):
-                    continue
                 sides: dict[str, Side] = {}
                 for other in sorted(set(per_env) - {env_name}):
                     sides.update({k: v for k, v in per_env[other].items() if k in rust_names})
                 sides.update(per_env[env_name])  # this environment's own results win
                 previous = reports[-1] if reports else None
-                reports.append(_report_commit(info[sha], pairs, sides, previous))
+                with_intervals = intervals == "all" or sha == measured[-1]
+                reports.append(_report_commit(info[sha], pairs, sides, previous, with_intervals))
             series.append(Series(name, env_name, reports))
     if env is not None and not series:
         raise DashbenchError(f"--env {env!r}: no Python results in that environment")

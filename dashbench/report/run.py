@@ -26,7 +26,9 @@ def run_report(args: argparse.Namespace) -> int:
     if args.commit_range is not None and not _RANGE.fullmatch(args.commit_range):
         raise DashbenchError(f"--range {args.commit_range!r}: expected A..B")
     site = load_site(args.config)
-    series = load_series(site, args.machine, args.env, args.commits, args.commit_range)
+    series = load_series(
+        site, args.machine, args.env, args.commits, args.commit_range, intervals="latest"
+    )
     out_dir = (args.output_dir or site.html_dir / "dashbench").resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     site_prefix = Path(os.path.relpath(site.html_dir.resolve(), out_dir)).as_posix() + "/"
