@@ -136,3 +136,32 @@ def test_autorun_produces_the_entry_once(suite, monkeypatch) -> None:
     # The worktree made for the run is gone again.
     assert git.Repo(root).git.worktree("list").count("\n") == 0
     shutil.rmtree(root / "store")
+
+
+def test_captured_suite_ids_reach_their_asv_names(tmp_path: Path, monkeypatch) -> None:
+    """A real graph_benchmarks capture, imported for a commit, is what the committed suite's
+    track_ methods return: the manifest and the crate agree on ids."""
+    tree = read_tree(CHECKOUT / "tests" / "fixtures" / "criterion" / "graph_benchmarks")
+    assert len(tree.records) == 4 and tree.problems == []
+    manifest = {
+        e.criterion_id: e
+        for e in load_manifest(CHECKOUT / "benchmarks" / "criterion_manifest.json")
+    }
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "asv.conf.json").write_text(json.dumps({"version": 1, "repo": ".", "dashbench": {}}))
+    repo = git.Repo.init(root, initial_branch="main")
+    repo.git.add(A=True)
+    sha = repo.index.commit("one").hexsha
+    store_dir = root / ".asv" / "criterion"
+    CriterionStore(store_dir).put(sha, tree.records)
+    monkeypatch.setenv("ASV_CONF_DIR", str(root))
+    monkeypatch.setenv("ASV_COMMIT", sha)
+    monkeypatch.setenv(track.AUTORUN_VAR, "0")
+    classes = track.build_classes(CHECKOUT / "benchmarks", "benchmarks.criterion")
+    for record in tree.records:
+        entry = manifest[record.full_id]
+        value = _run(classes[entry.class_name], entry.method)
+        assert value == {"samples": list(record.samples), "number": 1}
+    with pytest.raises(NotImplementedError):  # an id of the suite this capture did not run
+        _run(classes["stress_tests"], "track_large_graph_100_nodes")
