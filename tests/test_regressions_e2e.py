@@ -65,7 +65,7 @@ def python_slowdown(root: Path) -> None:
         PY_WORKLOAD,
         '    def node(state: SimpleState) -> dict[str, Any]:\n        return {"counter"',
         "    def node(state: SimpleState) -> dict[str, Any]:\n"
-        "        sum(hash(suffix + str(i)) for i in range(1000))  # e2e: injected slowdown\n"
+        "        sum(hash(suffix + str(i)) for i in range(2500))  # e2e: injected slowdown\n"
         '        return {"counter"',
     )
 
