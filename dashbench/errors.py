@@ -2,4 +2,4 @@
 
 
 class DashbenchError(Exception):
-    """A problem the user can fix: bad input, missing file, failed tool. Message names the culprit."""
+    """A problem the user can fix (bad input, missing file, failed tool); names the culprit."""

@@ -20,6 +20,9 @@ from dashbench.errors import DashbenchError
 from dashbench.pipeline import ledger
 from dashbench.pipeline.asvjob import AsvJob, open_project
 from dashbench.pipeline.progress import Progress
+from dashbench.pipeline.stages import CommitOptions, _rust_done
+from rust_bridge.reader import read_tree
+from rust_bridge.store import CriterionStore
 
 MACHINE = "runner-a"
 
@@ -209,3 +212,22 @@ def test_merge_respects_the_results_lock(
         holder.kill()
         holder.wait()
     assert main(["merge", str(shard), "--into", str(into), "--no-wait"]) == 0  # lock released
+
+
+def test_full_run_remeasures_rust_ids_a_quick_run_stored(repo: Path) -> None:
+    """A smoke run's 1-second Criterion samples must not stand in a full run's series."""
+    root = Path(__file__).parent.parent
+    (repo / "benchmarks").mkdir()
+    manifest = root / "benchmarks" / "criterion_manifest.json"
+    (repo / "benchmarks" / manifest.name).write_bytes(manifest.read_bytes())
+    records = read_tree(Path(__file__).parent / "fixtures" / "criterion" / "graph_benchmarks")
+    only = "^(" + "|".join(r.full_id for r in records.records) + ")$"
+    commit = _commits(repo)[-1]
+    store = CriterionStore(repo / ".asv" / "criterion")
+    store.put(commit, records.records, provenance={"producer": "runner", "quick": True})
+
+    assert _rust_done(_job(repo), commit, CommitOptions(quick=True, rust_filter=only))
+    assert not _rust_done(_job(repo), commit, CommitOptions(quick=False, rust_filter=only))
+
+    store.put(commit, records.records, provenance={"producer": "runner", "quick": False})
+    assert _rust_done(_job(repo), commit, CommitOptions(quick=False, rust_filter=only))

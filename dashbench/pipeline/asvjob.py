@@ -101,7 +101,13 @@ def open_project(config: str) -> Project:
     return project
 
 
-def open_job(config: str, machine: str | None, bench: list[str] | None) -> AsvJob:
+def open_job(
+    config: str, machine: str | None, bench: list[str] | None, *, quick: bool = False
+) -> AsvJob:
+    """``quick`` without a machine name records as ``<host>-quick``: a smoke run's few samples
+    must never join (and trip the step detection of) the full series."""
+    if quick and not machine:
+        machine = f"{Machine.get_unique_machine_name()}-quick"
     project = open_project(config)
     return AsvJob(
         project, ensure_machine(machine), primary_environment(project), tuple(bench or ())

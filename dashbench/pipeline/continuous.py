@@ -91,7 +91,7 @@ def comment_markdown(base: git.Commit, head: git.Commit, worsened: bool, table: 
 
 
 def run(args: argparse.Namespace) -> int:
-    job = open_job(args.config, args.machine, args.bench)
+    job = open_job(args.config, args.machine, args.bench, quick=args.quick)
     base, head = _resolve(job, args.base), _resolve(job, args.head)
     progress = Progress("continuous")
     options = CommitOptions(quick=args.quick, rust_filter=args.rust_filter)

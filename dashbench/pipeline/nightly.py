@@ -39,7 +39,10 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         "--machine", help="asv machine name (default: this host's); one per CI shard"
     )
     parser.add_argument(
-        "--quick", action="store_true", help="smoke run: asv --quick, Criterion quick"
+        "--quick",
+        action="store_true",
+        help="smoke run: asv --quick, Criterion quick; recorded as machine <host>-quick "
+        "unless --machine is given",
     )
     parser.add_argument(
         "--bench",
@@ -87,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         project = open_project(args.config)
         what = "dashbench nightly --publish-only"
     else:
-        job = open_job(args.config, args.machine, args.bench)
+        job = open_job(args.config, args.machine, args.bench, quick=args.quick)
         project = job.project
         what = f"dashbench nightly on machine {job.machine}"
     with results_lock(project.results_dir, wait=args.wait, what=what):
