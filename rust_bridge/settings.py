@@ -27,7 +27,7 @@ DEFAULTS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Settings:
-    root: Path  # the directory of asv.conf.json: the tracked repository's checkout
+    root: Path  # the directory of asv.conf.json; relative paths start here
     rust_crate: str  # crate directory, relative to the repository root
     rust_bench: str  # the `cargo bench --bench` target
     manifest: Path
@@ -41,7 +41,9 @@ class Settings:
         return self.repo or self.root
 
     def crate_dir(self, checkout: Path | None = None) -> Path:
-        return (checkout or self.root) / self.rust_crate
+        """The crate in ``checkout``, else in the tracked repository (which is not the config's
+        directory when the config sits outside it, as examples/dashflow/ does)."""
+        return (checkout or self.git_dir) / self.rust_crate
 
     def cargo_target_dir(self) -> Path:
         """One target dir for every commit, so only the crate itself recompiles between them."""
