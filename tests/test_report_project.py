@@ -211,6 +211,8 @@ def test_markdown_to_stdout_escapes_and_filters(
     assert main(["report", "--config", conf, "--commits", "1", "--markdown", "-"]) == 0
     text = capsys.readouterr().out
     assert "&lt;script&gt;" in text and "<script" not in text
+    # The page names the crate it measured (here the default): the reference crate is not DashFlow.
+    assert "Rust side: the Criterion suite of the crate at <code>rust</code>." in text
     assert r"\[click\]\(javascript:" in text
     # One commit selected: no previous commit, so every change is n/a.
     history = text.split("### History", 1)[1]

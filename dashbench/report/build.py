@@ -18,7 +18,7 @@ TIMES = "\u00d7"  # multiplication sign
 _UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
 
 INTRO = (
-    "Speedup = LangGraph (Python) median / DashFlow (Rust) median: how many times faster "
+    "Speedup = LangGraph (Python) median / Rust (Criterion) median: how many times faster "
     "Rust runs the same workload. The interval is a 95% percentile bootstrap from both sides' "
     "samples (n/a when a side recorded fewer than "
     f"{sp.MIN_SAMPLES}). Geometric means cover **exact** pairs only; approximate pairs do "
@@ -154,10 +154,15 @@ def build_markdown(
     series_list: list[Series],
     charts: Mapping[tuple[str, str], list[tuple[str, str]]] | None = None,
     site_prefix: str | None = None,
+    rust_crate: str | None = None,
 ) -> str:
     """The whole report. ``charts`` maps (machine, env) to (alt text, relative src) images;
-    ``site_prefix`` is the relative path to asv's index.html, for links to its graphs."""
-    lines = ["# DashFlow (Rust) vs LangGraph (Python): paired speedups", "", INTRO, ""]
+    ``site_prefix`` is the relative path to asv's index.html, for links to its graphs.
+    ``rust_crate`` names the crate measured: the embedded reference crate is not DashFlow, and
+    the page must not let a reader take one for the other."""
+    lines = ["# Rust vs LangGraph (Python): paired speedups", "", INTRO, ""]
+    if rust_crate:
+        lines += [f"Rust side: the Criterion suite of the crate at {md_code(rust_crate)}.", ""]
     if not series_list:
         lines += ["No machine has results for the paired benchmarks yet.", ""]
     for series in series_list:

@@ -54,7 +54,7 @@ def render_html(text: str, site_prefix: str) -> str:
     body = markdown.markdown(text, extensions=["tables"], output_format="html")
     check_html(body)
     return _TEMPLATE.format(
-        title="DashFlow vs LangGraph speedups", site=html.escape(site_prefix), body=body
+        title="Rust vs LangGraph speedups", site=html.escape(site_prefix), body=body
     )
 
 

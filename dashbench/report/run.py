@@ -33,9 +33,10 @@ def run_report(args: argparse.Namespace) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     site_prefix = Path(os.path.relpath(site.html_dir.resolve(), out_dir)).as_posix() + "/"
     charts = {(s.machine, s.env): render_charts(s, out_dir) for s in series}
-    page = write_page(out_dir, build_markdown(series, charts, site_prefix), site_prefix)
+    crate = load_settings(args.config).rust_crate
+    page = write_page(out_dir, build_markdown(series, charts, site_prefix, crate), site_prefix)
     if args.markdown is not None:
-        text = build_markdown(series)
+        text = build_markdown(series, rust_crate=crate)
         if args.markdown == "-":
             sys.stdout.write(text)
         else:
