@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -269,15 +270,20 @@ def test_missing_or_corrupt_site_exits_2(toy, tmp_path, capsys) -> None:
     config["repo"] = str(root)
     config["html_dir"] = str(tmp_path / "html")
     (tmp_path / "asv.conf.json").write_text(json.dumps(config))
-    code = cli.main(["regressions", "--config", str(tmp_path / "asv.conf.json")])
-    assert code == 2
-    assert "regressions.json not found" in capsys.readouterr().err
-    (tmp_path / "html").mkdir()
-    (tmp_path / "html" / "regressions.json").write_text('{"regressions": [')
-    (tmp_path / "html" / "index.json").write_text("{}")
-    code = cli.main(["regressions", "--config", str(tmp_path / "asv.conf.json")])
-    assert code == 2
-    assert "cannot read regressions.json" in capsys.readouterr().err
+    argv = ["regressions", "--config", str(tmp_path / "asv.conf.json")]
+    assert cli.main(argv) == 2
+    assert "index.json not found" in capsys.readouterr().err
+    shutil.copytree(root / ".asv" / "html", tmp_path / "html")
+    graph = next((tmp_path / "html" / "graphs" / "branch-main").rglob(f"{PY}.json"))
+    graph.write_text("[[0, 1e-3], [1, ")
+    assert cli.main(argv) == 2
+    assert f"{graph}: cannot read graph data" in capsys.readouterr().err
+    graph.write_text('[[0, 1e-3], ["one", 2e-3]]')
+    assert cli.main(argv) == 2
+    assert f"{graph}: unexpected graph data" in capsys.readouterr().err
+    (tmp_path / "html" / "index.json").write_text('{"benchmarks": [')
+    assert cli.main(argv) == 2
+    assert "cannot read index.json" in capsys.readouterr().err
 
 
 def test_missing_config_exits_2(tmp_path, capsys) -> None:

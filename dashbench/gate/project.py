@@ -81,6 +81,15 @@ def pair_ids(pairs: list[Pair]) -> dict[str, str]:
     return {name: p.criterion_id for p in pairs for name in (p.python, p.rust)}
 
 
+def gap_start(repo: git.Repo, before: str, after: str) -> str | None:
+    """``before`` when unmeasured commits lie between the two, else None (a one-commit step)."""
+    try:
+        between = repo.git.rev_list(f"{before}..{after}").split()
+    except git.GitCommandError:
+        return before  # not both in this repository: say where the gap starts
+    return None if len(between) == 1 else before
+
+
 def pair_sides(pairs: list[Pair], criterion_id: str) -> dict[str, str]:
     """{"python": asv name, "rust": asv name} of a pair id; an unknown id is a user error."""
     for p in pairs:

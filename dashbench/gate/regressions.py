@@ -1,26 +1,43 @@
-"""`dashbench regressions`: the gate CI can trust, over what asv's publish step already found.
+"""`dashbench regressions`: the gate CI can trust, over the series asv's publish wrote.
 
-asv's publish fits steps to every series (weighted L1, ``asv.step_detect``) and keeps the upward
-ones above the ``regressions_thresholds`` of asv.conf.json in ``html/regressions.json``. This
-command does not re-detect anything for single benchmarks: it maps asv's revisions to commits,
-keeps the steps inside the requested range, names language and pair, and turns the verdict into
-an exit code. Speedup drops come from :mod:`dashbench.gate.speedup_drops`.
+For every benchmark and every machine/environment graph of the published site (asv's own
+series, one value per commit), :mod:`dashbench.gate.steps` fits the levels and asv's
+``detect_regressions`` keeps the upward steps above the ``regressions_thresholds`` of
+asv.conf.json (``regressions_first_commits`` is honoured as asv does). This command maps
+revisions to commits, keeps the steps inside the requested range, names language and pair, and
+turns the verdict into an exit code. Speedup drops come from :mod:`dashbench.gate.speedup_drops`.
+The site's own regressions page is asv's CI-weighted fit, which misses steps the gate catches
+(see :mod:`dashbench.gate.steps`); the gate's list is the one the nightly summary and issue
+carry.
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import itertools
 import json
 import math
+import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import git
+from asv.graph import Graph
 
 from dashbench.errors import DashbenchError
-from dashbench.gate.project import Project, language_of, load_project, pair_ids, read_json
+from dashbench.gate.project import (
+    Project,
+    gap_start,
+    language_of,
+    load_project,
+    pair_ids,
+    read_json,
+)
 from dashbench.gate.speedup_drops import SpeedupDrop, find_speedup_drops
+from dashbench.gate.steps import find_steps_up
 
 EXIT_OK = 0
 EXIT_REGRESSION = 1
@@ -31,9 +48,10 @@ exit codes:
   1  at least one regression (benchmark step or speedup drop) in the range
   2  error: missing or corrupt site, bad config, bad range, ...; never reported as 1
 
-Without --range the command reports every regression the last `asv publish` lists (asv keeps
-only steps whose worse level is still the latest value). With --range A..B it keeps the steps
-whose commit (the first benchmarked commit after the step) is in `git rev-list A..B`.
+Without --range the command reports every regression in the series of the last `asv publish`
+(as asv does, only steps whose worse level is still the latest value). With --range A..B it
+keeps the steps whose commit (the first benchmarked commit after the step) is in
+`git rev-list A..B`.
 """
 
 
@@ -73,40 +91,99 @@ def _subject(repo: git.Repo, sha: str) -> str:
         return "(commit not in repository)"
 
 
-def load_regressions(project: Project) -> list[Regression]:
-    """Every step in the published regressions.json, with revisions resolved to commits."""
-    html_dir = project.html_dir
-    data = read_json(html_dir / "regressions.json", "regressions.json")
+def _entries(name: str, meta: dict[str, Any]) -> list[str]:
+    """asv's names for a benchmark's series: one per parameter combination."""
+    params = meta.get("params") or []
+    if not params:
+        return [name]
+    return [f"{name}({', '.join(combo)})" for combo in itertools.product(*params)]
+
+
+def _before_first_commit(project: Project, entry: str, branch: str | None) -> set[str] | None:
+    """Commits ``regressions_first_commits`` excludes for ``entry``; None: detection is off."""
+    first_commits = getattr(project.site.conf, "regressions_first_commits", None) or {}
+    suffix = f"@{branch}" if branch else ""
+    for regex, start in first_commits.items():
+        if re.match(regex, entry + suffix):
+            if start is None:
+                return None
+            try:
+                return set(project.repo().git.rev_list(f"{start}^@").split())
+            except git.GitCommandError as exc:
+                raise DashbenchError(
+                    f"{project.config_path}: regressions_first_commits {start!r}: "
+                    f"{exc.stderr.strip() or exc}"
+                ) from exc
+    return set()
+
+
+@dataclass(frozen=True)
+class _Series:
+    name: str  # benchmark
+    entry: str  # benchmark, with its parameter combination when it has one
+    params: dict[str, Any]  # the graph's machine/environment parameters
+    commits: list[str]  # oldest first, as asv orders revisions
+    values: list[float | None]
+
+
+def _published_series(html_dir: Path) -> Iterator[tuple[_Series, set[str]]]:
+    """Every series of the published graphs, with the graph parameters that vary in the site."""
     index = read_json(html_dir / "index.json", "index.json")
     try:
-        entries = data["regressions"]
         rev_to_hash = {int(k): v for k, v in index["revision_to_hash"].items()}
-    except (KeyError, TypeError, ValueError) as exc:
-        raise DashbenchError(f"{html_dir}: unexpected site layout ({exc!r})") from exc
+        benchmarks: dict[str, dict[str, Any]] = index["benchmarks"]
+        graphs: list[dict[str, Any]] = index["graph_param_list"]
+        varying = {k for k, values in index["params"].items() if len(values) > 1}
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        where = html_dir / "index.json"
+        raise DashbenchError(f"{where}: unexpected site layout ({exc!r})") from exc
+    for name, meta in sorted(benchmarks.items()):
+        entries = _entries(name, meta)
+        for params in graphs:
+            path = html_dir / f"{Graph.get_file_path(params, name)}.json"
+            if not path.is_file():
+                continue  # this machine/environment never ran the benchmark
+            points = read_json(path, "graph data")
+            try:
+                commits = [rev_to_hash[int(rev)] for rev, _ in points]
+                rows = [[v] if len(entries) == 1 else v or [None] * len(entries) for _, v in points]
+                for j, entry in enumerate(entries):
+                    values = [row[j] for row in rows]
+                    yield _Series(name, entry, params, commits, values), varying
+            except (TypeError, ValueError, KeyError, IndexError) as exc:
+                raise DashbenchError(f"{path}: unexpected graph data ({exc!r})") from exc
+
+
+def load_regressions(project: Project) -> list[Regression]:
+    """Every upward step in every published series, located at a commit."""
+    published = list(_published_series(project.html_dir))  # a broken site fails first
     repo = project.repo()
     pairs = pair_ids(project.pairs())
     found = []
-    for entry in entries:
-        try:
-            name, _graph_path, params, _idx, _last, _best, jumps = entry
-        except (TypeError, ValueError) as exc:
-            raise DashbenchError(f"{html_dir / 'regressions.json'}: bad entry {entry!r}") from exc
-        base = name.split("(", 1)[0]
-        for rev_before, rev_after, before, after in jumps:
-            commit = rev_to_hash[rev_after]
+    for series, varying in published:
+        excluded = _before_first_commit(project, series.entry, series.params.get("branch"))
+        if excluded is None:
+            continue
+        values = [
+            None if sha in excluded else value
+            for sha, value in zip(series.commits, series.values, strict=True)
+        ]
+        threshold = project.threshold(series.entry)
+        for i_before, i_after, before, after in find_steps_up(values, threshold):
+            commit = series.commits[i_after]
             found.append(
                 Regression(
-                    benchmark=name,
-                    language=language_of(base),
-                    pair_id=pairs.get(base),
-                    where={str(k): str(v) for k, v in (params or {}).items()},
+                    benchmark=series.entry,
+                    language=language_of(series.name),
+                    pair_id=pairs.get(series.name),
+                    where={str(k): str(v) for k, v in series.params.items() if k in varying},
                     commit=commit,
                     subject=_subject(repo, commit),
-                    last_good=None if rev_before is None else rev_to_hash[rev_before],
+                    last_good=gap_start(repo, series.commits[i_before], commit),
                     before=before,
                     after=after,
                     ratio=after / before if before else math.inf,
-                    threshold=project.threshold(name),
+                    threshold=threshold,
                 )
             )
     return found
