@@ -9,13 +9,18 @@ threshold to be kept, so an A/A wobble no larger than the spread is never report
 
 Detection power: a multiplicative step injected into the *real* A/A values. A history of
 WINDOW commits takes the A/A runs in rotation, then WINDOW more take them scaled by 1 + s; it
-goes through ``asv.step_detect`` exactly as publish does (weights from the 99% CIs). The smallest
+goes through the gate's step fit (:mod:`dashbench.gate.steps`). The smallest
 s reported at the right commit in every rotation is the benchmark's detectable slowdown; a flat
 history of the same runs must report nothing (no false alarm). A real code
 slowdown per id and per size would cost a full suite run each; scaling real samples keeps the
-real noise and asv's real detector at no cost. Ids whose detectable slowdown misses the target
-get an effort recommendation (noise shrinks about as 1/sqrt(samples)): raise asv's ``rounds`` /
-``repeat`` for Python, Criterion's measurement time for Rust, by that factor.
+real noise and the gate's real detector at no cost.
+
+Effort: ids whose detectable slowdown misses the target get the factor by which their samples
+would have to grow (noise shrinks about as 1/sqrt(samples)): asv's ``rounds`` / ``repeat`` for
+Python, Criterion's measurement time for Rust. More samples only shrink the sampling part of
+the A/A spread, so each id also gets ``sampling_share``: the share of the run-to-run variance
+its own 99% CIs account for. A low share means the machine drifts between runs and more
+samples per run will not buy the target; only a quieter machine (or interleaved runs) will.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import json
 import math
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,14 +40,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from asv.results import iter_results_for_machine
-from asv.step_detect import detect_regressions, detect_steps
 from asv.util import load_json
 
 from dashbench.errors import DashbenchError
 from dashbench.gate.project import Project, language_of, load_project
+from dashbench.gate.steps import find_steps_up
 from rust_bridge.atomic import write_json_atomically
 
 STEPS = tuple(round(0.01 * k, 2) for k in range(1, 101))  # injected slowdowns: 1% .. 100%
+Z99 = 2.576  # half-width of a 99% normal interval, in standard errors
 WINDOW = 8  # commits before and after the injected step: about a week of nightlies each side
 
 
@@ -65,21 +72,26 @@ class Calibration:
     false_alarm: bool  # step detection reported a regression on the A/A series at the threshold
     detectable: float | None  # smallest injected slowdown detected in every run order
     effort: float  # multiple of today's samples (rounds, measurement time) to reach the target
+    sampling_share: float | None  # of the A/A variance, what within-run sampling explains
 
 
-def _weight(run: Run, scale: float) -> float | None:
-    if run.ci_low is None or run.ci_high is None:
+def sampling_share(runs: Sequence[Run]) -> float | None:
+    """Within-run variance (from the 99% CIs) over the run-to-run variance of the medians."""
+    errors = [
+        (r.ci_high - r.ci_low) / (2.0 * Z99 * r.value)
+        for r in runs
+        if r.ci_low is not None and r.ci_high is not None and r.ci_high >= r.ci_low
+    ]
+    if not errors or len(runs) < 2:
         return None
-    width = abs(run.ci_high - run.ci_low) * scale
-    return 2.0 / width if width > 0 and math.isfinite(width) else None
+    between = statistics.variance([math.log(r.value) for r in runs])
+    within = statistics.median(errors) ** 2
+    return 1.0 if between <= within else round(within / between, 3)
 
 
 def _regressed(series: Sequence[tuple[Run, float]], threshold: float) -> list[tuple]:
-    """Regressions asv's publish would report for runs scaled by the given factors."""
-    y = [r.value * f for r, f in series]
-    w = [_weight(r, f) for r, f in series]
-    _last, _best, jumps = detect_regressions(detect_steps(y, w), threshold)
-    return jumps or []
+    """Regressions the gate would report for runs scaled by the given factors."""
+    return find_steps_up([r.value * f for r, f in series], threshold)
 
 
 def _history(order: Sequence[Run], length: int, factor: float) -> list[tuple[Run, float]]:
@@ -127,6 +139,7 @@ def calibrate_one(
         false_alarm=false_alarm(runs, threshold),
         detectable=detectable,
         effort=round(effort, 1),
+        sampling_share=sampling_share(runs),
     )
 
 
@@ -249,12 +262,14 @@ def write_thresholds(project: Project, calibrations: Sequence[Calibration]) -> N
 def summary(calibrations: Sequence[Calibration], target: float) -> str:
     lines = [
         f"{'benchmark':70} {'spread':>7} {'thresh':>7} {'detects':>8} {'false':>5} {'effort':>6}"
+        f" {'sampling':>8}"
     ]
     for c in sorted(calibrations, key=lambda c: (c.language, c.benchmark)):
         det = f"{c.detectable:.0%}" if c.detectable is not None else ">100%"
+        share = f"{c.sampling_share:.0%}" if c.sampling_share is not None else "-"
         lines.append(
             f"{c.benchmark:70} {c.spread:7.1%} {c.threshold:7.1%} {det:>8} "
-            f"{'YES' if c.false_alarm else 'no':>5} {c.effort:6.1f}"
+            f"{'YES' if c.false_alarm else 'no':>5} {c.effort:6.1f} {share:>8}"
         )
     short = [c for c in calibrations if c.detectable is None or c.detectable > target]
     lines.append(
