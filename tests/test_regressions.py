@@ -311,3 +311,15 @@ def test_help_documents_exit_codes(capsys) -> None:
     out = capsys.readouterr().out
     for line in ("0  no regression", "1  at least one regression", "2  error"):
         assert line in out
+
+
+def test_report_page_carries_the_gates_findings(toy, tmp_path, capsys) -> None:
+    root, shas = toy
+    out = tmp_path / "report"
+    argv = ["report", "--config", str(root / "asv.conf.json"), "--output-dir", str(out)]
+    assert cli.main(argv) == 0, capsys.readouterr().err
+    page = (out / "report.html").read_text()
+    assert "Benchmark regressions (all published commits)" in page
+    assert f"<td>{shas[2][:10]}</td>" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert "Speedup drops" in page and shas[4][:10] in page

@@ -9,10 +9,13 @@ import sys
 from pathlib import Path
 
 from dashbench.errors import DashbenchError
+from dashbench.gate.project import load_project
+from dashbench.gate.regressions import gate, to_markdown
 from dashbench.pairs import build_pairs, diff_pairs, load_pairs, write_pairs
 from dashbench.report.build import build_markdown
 from dashbench.report.charts import render_charts
 from dashbench.report.data import load_series, load_site
+from dashbench.report.escape import md_text
 from dashbench.report.page import link_from_site, write_page
 from dashbench.report.vendor import restrict_scripts, vendor_assets
 from rust_bridge.settings import load_settings
@@ -34,7 +37,10 @@ def run_report(args: argparse.Namespace) -> int:
     site_prefix = Path(os.path.relpath(site.html_dir.resolve(), out_dir)).as_posix() + "/"
     charts = {(s.machine, s.env): render_charts(s, out_dir) for s in series}
     crate = load_settings(args.config).rust_crate
-    page = write_page(out_dir, build_markdown(series, charts, site_prefix, crate), site_prefix)
+    findings = _gate_section(args.config, args.commit_range)
+    page = write_page(
+        out_dir, build_markdown(series, charts, site_prefix, crate) + findings, site_prefix
+    )
     if args.markdown is not None:
         text = build_markdown(series, rust_crate=crate)
         if args.markdown == "-":
@@ -48,6 +54,16 @@ def run_report(args: argparse.Namespace) -> int:
         _vendor(site.html_dir, site.root)
     print(f"dashbench report: wrote {page}{linked}", file=sys.stderr)
     return 0
+
+
+def _gate_section(config: str, commit_range: str | None) -> str:
+    """The regression gate's findings, so the site shows the verdict CI acted on."""
+    try:
+        project = load_project(config)
+        regressions, drops = gate(project, commit_range)
+    except DashbenchError as exc:
+        return f"\n\n## Regression gate\n\nNot available: {md_text(str(exc))}\n"
+    return "\n\n" + to_markdown(regressions, drops, commit_range or "all published commits")
 
 
 def _vendor(html_dir: Path, root: Path) -> None:
