@@ -16,6 +16,7 @@ from pathlib import Path
 
 import git
 import pytest
+from asv_config import asv_config
 
 from dashbench import cli
 
@@ -80,24 +81,16 @@ class sequential_execution:
 
 
 def toy_config(**extra: object) -> dict[str, object]:
-    return {
-        "version": 1,
-        "project": "toy",
-        "repo": ".",
-        "branches": ["main"],
-        "environment_type": "virtualenv",
-        "benchmark_dir": "benchmarks",
-        "results_dir": ".asv/results",
-        "html_dir": ".asv/html",
-        "env_dir": ".asv/env",
-        "regressions_thresholds": {r"criterion\.": 0.2, ".*": 0.05},
+    return asv_config(
+        "toy",
+        regressions_thresholds={r"criterion\.": 0.2, ".*": 0.05},
         # The toy has nothing to build: benchmarks read the commit's checkout in the env.
-        "build_command": [],
-        "install_command": ["python -c pass"],
-        "uninstall_command": ["python -c pass"],
-        "dashbench": {"pairs": "pairs.json"},
+        build_command=[],
+        install_command=["python -c pass"],
+        uninstall_command=["python -c pass"],
+        dashbench={"pairs": "pairs.json"},
         **extra,
-    }
+    )
 
 
 def commit(repo: git.Repo, message: str, files: dict[str, str]) -> str:

@@ -26,6 +26,7 @@ import git
 import numpy as np
 import pytest
 from asv.results import Results
+from asv_config import asv_config
 
 from dashbench import cli
 from rust_bridge.runner import RunOptions, run_commit
@@ -81,18 +82,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     (root / "benchmarks").mkdir()
     (root / "benchmarks" / "__init__.py").write_text("")
     shutil.copy(CHECKOUT / "benchmarks" / "criterion.py", root / "benchmarks" / "criterion.py")
-    conf = {
-        "version": 1,
-        "project": "e2e",
-        "repo": ".",
-        "branches": ["main"],
-        "environment_type": "virtualenv",
-        "benchmark_dir": "benchmarks",
-        "results_dir": ".asv/results",
-        "html_dir": ".asv/html",
-        "env_dir": ".asv/env",
-        "dashbench": {"rust_bench": "bridge_edge_cases", "criterion_store": ".asv/criterion"},
-    }
+    conf = asv_config(
+        "e2e",
+        dashbench={"rust_bench": "bridge_edge_cases", "criterion_store": ".asv/criterion"},
+    )
     (root / "asv.conf.json").write_text(json.dumps(conf, indent=1))
     (root / ".gitignore").write_text(".asv/\ntarget/\nCargo.lock\n")
     # The manifest from a real run's records (the captured tree of this same suite).

@@ -135,7 +135,7 @@ fn linear_complex(
     chain(&names, |k| counting_node(label, first + k, items))
 }
 
-fn processor_loop(exit_at: u32) -> StateGraph<ComplexState> {
+pub fn processor_loop(exit_at: u32) -> StateGraph<ComplexState> {
     let mut graph = StateGraph::new();
     graph.add_node("processor", move |mut s: ComplexState| {
         s.counter += 1;

@@ -1,5 +1,9 @@
 //! Behaviour of the engine: routing, merge, recursion limit, checkpoints, callbacks, streams.
 
+#[allow(dead_code)]
+#[path = "../benches/graph_benchmarks.rs"]
+mod suite; // the benchmarks' graphs double as engine fixtures
+
 use std::sync::Arc;
 
 use dashbench_graph::states::{ComplexState, LargeState, MediumState, SimpleState, SmallState};
@@ -62,23 +66,6 @@ fn fanout(workers: usize) -> StateGraph<ComplexState> {
         .add_parallel_edges("start", &targets)
         .add_edge("collect", END)
         .set_entry_point("start");
-    graph
-}
-
-fn looping(exit_at: u32) -> StateGraph<ComplexState> {
-    let mut graph = StateGraph::new();
-    graph.add_node("processor", move |mut s: ComplexState| {
-        s.counter += 1;
-        s.messages.push(format!("Iteration {}", s.counter));
-        s.next = if s.counter >= exit_at { "end" } else { "continue" }.into();
-        s
-    });
-    graph.add_conditional_edges(
-        "processor",
-        |s| s.next.clone(),
-        [("continue", "processor"), ("end", END)],
-    );
-    graph.set_entry_point("processor");
     graph
 }
 
@@ -160,10 +147,10 @@ fn plain_compile_rejects_parallel_edges() {
 
 #[test]
 fn recursion_limit_stops_loops_and_counts_supersteps() {
-    let error = block_on(looping(100).compile().unwrap().invoke(ComplexState::new())).unwrap_err();
+    let error = block_on(suite::processor_loop(100).compile().unwrap().invoke(ComplexState::new())).unwrap_err();
     assert!(matches!(error, GraphError::RecursionLimit { limit: 25 }));
     let result = block_on(
-        looping(100)
+        suite::processor_loop(100)
             .compile()
             .unwrap()
             .with_recursion_limit(100)
@@ -237,7 +224,7 @@ fn validation_names_the_offending_node() {
     assert!(matches!(reserved.compile(), Err(GraphError::ReservedName(_))));
 
     // A cycle through a conditional edge is allowed.
-    assert!(looping(3).compile().is_ok());
+    assert!(suite::processor_loop(3).compile().is_ok());
 }
 
 #[test]
@@ -392,7 +379,7 @@ fn stream_chains_parallel_targets_without_merging() {
 
 #[test]
 fn stream_reports_the_recursion_limit_as_its_last_item() {
-    let app = looping(100).compile().unwrap();
+    let app = suite::processor_loop(100).compile().unwrap();
     let items: Vec<_> = app.stream(ComplexState::new(), &[StreamMode::Values]).collect();
     assert_eq!(items.len(), 26);
     assert!(matches!(
