@@ -2,7 +2,7 @@
 
 The toy project's track_ benchmarks report values committed in ``values.json``, so each commit's
 level is known and the gate's verdict can be checked exactly; everything between (asv's results,
-statistics, step detection, regressions.json, index.json) is asv's own.
+statistics, published graphs, index.json) is asv's own; the gate fits the published series.
 """
 
 from __future__ import annotations

@@ -147,7 +147,13 @@ fn plain_compile_rejects_parallel_edges() {
 
 #[test]
 fn recursion_limit_stops_loops_and_counts_supersteps() {
-    let error = block_on(suite::processor_loop(100).compile().unwrap().invoke(ComplexState::new())).unwrap_err();
+    let error = block_on(
+        suite::processor_loop(100)
+            .compile()
+            .unwrap()
+            .invoke(ComplexState::new()),
+    )
+    .unwrap_err();
     assert!(matches!(error, GraphError::RecursionLimit { limit: 25 }));
     let result = block_on(
         suite::processor_loop(100)
