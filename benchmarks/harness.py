@@ -17,32 +17,80 @@ therefore ends with ``prime()``, one untimed run of the timed body.
 ``repeat = (10, 20, 5.0)``: at least 10 samples, up to 20 while a round has spent under 5 s.
 On a quiet machine 20 samples fit easily; under load the cap trades samples for keeping the
 whole suite inside its 10-minute budget. ``rounds = 2`` (asv's default) keeps a second
-process so a one-off slow process cannot set the median alone.
+process so a one-off slow process cannot set the median alone. ``dashbench calibrate --write``
+raises the rounds of ids whose A/A noise more samples can shrink, through ``effort.json``.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from dashbench.workloads.common import run_config
 
+EFFORT_FILE = Path(__file__).with_name("effort.json")
 
-class CompileTiming:
+
+def load_efforts(path: Path = EFFORT_FILE) -> dict[str, float]:
+    """asv name -> rounds multiplier; none when calibration has not asked for more."""
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except ValueError as exc:
+        raise ValueError(
+            f"{path}: not valid JSON ({exc}); redo `dashbench calibrate --write`"
+        ) from exc
+    if not isinstance(table, dict) or not all(
+        isinstance(v, (int, float)) and v >= 1 for v in table.values()
+    ):
+        raise ValueError(f"{path}: expected an object of asv names to multipliers >= 1")
+    return table
+
+
+def scaled_rounds(cls: type, rounds: int, efforts: dict[str, float]) -> int:
+    """``rounds`` times the largest multiplier asked for one of the class's own ``time_`` ids."""
+    module = cls.__module__.split(".", 1)[-1]  # asv names drop the benchmarks package
+    factors = [
+        efforts.get(f"{module}.{cls.__name__}.{name}", 1.0)
+        for name in vars(cls)
+        if name.startswith("time_")
+    ]
+    return math.ceil(rounds * max(factors, default=1.0))
+
+
+EFFORTS = load_efforts()
+
+
+class Calibrated:
+    """Base of every timing class: its rounds follow the calibration's effort table."""
+
+    rounds = 2
+    _base_rounds = 2  # before scaling, so a subclass of a scaled class is not scaled twice
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "rounds" in vars(cls):
+            cls._base_rounds = cls.rounds
+        cls.rounds = scaled_rounds(cls, cls._base_rounds, EFFORTS)
+
+
+class CompileTiming(Calibrated):
     """Graph build + compile, no setup: asv calibrates ``number`` to fill ``sample_time``."""
 
     sample_time = 0.05
     repeat = (10, 20, 5.0)
-    rounds = 2
     warmup_time = 0.2
 
 
-class InvokeTiming:
+class InvokeTiming(Calibrated):
     """A millisecond-scale ``invoke``/``stream`` behind a per-call setup."""
 
     number = 10
     repeat = (10, 20, 5.0)
-    rounds = 2
     warmup_time = 0.2
 
     def prime(self) -> None:

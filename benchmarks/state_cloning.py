@@ -15,7 +15,7 @@ from dashbench.workloads import state_cloning as wl
 from dashbench.workloads.states import make_large, make_medium, make_small
 
 from .common import paired, reset_peak_rss, setup_baseline
-from .harness import CompiledGraph
+from .harness import Calibrated, CompiledGraph
 
 CLONE = (
     "copy.deepcopy stands in for a derived Clone: Python shares immutable strings "
@@ -27,7 +27,7 @@ PICKLE = (
 )
 
 
-class PreparedState:
+class PreparedState(Calibrated):
     """Base for clone and serialize ids: Criterion builds the state once per sample, untimed.
 
     Each class sets ``number`` so that one sample sums a few milliseconds of calls.
