@@ -6,7 +6,8 @@ the same way: a commit's CI comes from samples taken within seconds, while the l
 10-30% between runs minutes apart, and with eight or so commits the AR(1) fit explains a clear
 step as correlated noise. Measured on the end-to-end history (2.1x to 2.9x steps, three
 post-step commits), publish kept one segment in 4 of 4 runs; in simulation (8+8 commits, 10%
-lognormal noise) autogamma finds a 30% step 8% of the time (``tools/measure_step_fit.py``).
+lognormal noise) autogamma finds a 30% step 5% of the time and this fit 62%
+(``tools/measure_step_fit.py``).
 
 Here the series is fitted in log space (slowdowns are ratios, and the noise scales with the
 level) with equal weights, by ``asv.step_detect.solve_potts_approx``, at a penalty of
