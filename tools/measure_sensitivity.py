@@ -2,9 +2,10 @@
 
 Usage: python tools/measure_sensitivity.py CALIBRATION.json [--target 0.10]
 
-Prints, per language and Criterion group, the run-to-run spread and the smallest injected
-slowdown reported at the right commit (see dashbench/gate/calibrate.py for the injection), and
-lists the ids that miss the target or raised a false alarm on the A/A history.
+Prints, per language (peak memory apart) and Criterion group, the run-to-run spread and the
+smallest injected slowdown reported at the right commit (see dashbench/gate/calibrate.py for
+the injection), and lists the ids that miss the target or raised a false alarm on the A/A
+history.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def main() -> None:
     rows = json.loads(args.calibration.read_text())["calibrations"]
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in rows:
-        groups[row["language"], group_of(row["benchmark"])].append(row)
+        kind = "memory" if ".peakmem_" in row["benchmark"] else row["language"]
+        groups[kind, group_of(row["benchmark"])].append(row)
     print(f"{'lang':6} {'group':24} {'ids':>3} {'spread med/max':>15} {'detects med/max':>16}")
     for (lang, group), items in sorted(groups.items()):
         spreads = [r["spread"] for r in items]
