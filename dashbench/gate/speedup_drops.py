@@ -3,13 +3,14 @@
 Rule: for each pair and each machine/environment, take the speedup series over commits
 (Python median / Rust median) and look at its inverse, the Rust time as a fraction of the
 Python time, so that "worse" is "up" as asv expects. Fit it like the benchmarks'
-series (:mod:`dashbench.gate.steps`) and keep the upward steps above the pair's threshold: the
-larger of the ``regressions_thresholds`` that apply to its two sides, since the ratio carries
-both sides' noise.
+series (:mod:`dashbench.gate.steps`) and keep the upward steps above the pair's threshold. The
+ratio carries both sides' noise, and independent noise adds in quadrature on the log scale, so
+the pair's threshold is the two sides' ``regressions_thresholds`` combined that way.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from dashbench.gate.project import Project, gap_start
@@ -29,6 +30,11 @@ class SpeedupDrop:
     threshold: float
 
 
+def pair_threshold(python: float, rust: float) -> float:
+    """The threshold of a ratio of two series with these thresholds (noise in quadrature)."""
+    return math.expm1(math.hypot(math.log1p(python), math.log1p(rust)))
+
+
 def find_speedup_drops(project: Project) -> list[SpeedupDrop]:
     """Every speedup drop in every machine/environment series of the asv results."""
     pairs = project.pairs()
@@ -42,7 +48,7 @@ def find_speedup_drops(project: Project) -> list[SpeedupDrop]:
                 for report in series.commits
                 if (speedup := report.rows[k].speedup) is not None and speedup.value > 0
             ]
-            threshold = max(project.threshold(pair.python), project.threshold(pair.rust))
+            threshold = pair_threshold(project.threshold(pair.python), project.threshold(pair.rust))
             inverse = [1.0 / value for _, value in measured]
             for i_before, i_after, slow_before, slow_after in find_steps_up(inverse, threshold):
                 last_good, commit = measured[i_before][0], measured[i_after][0]
