@@ -319,3 +319,30 @@ def test_report_page_carries_the_gates_findings(toy, tmp_path, capsys) -> None:
     assert f"<td>{shas[2][:10]}</td>" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
     assert "Speedup drops" in page and shas[4][:10] in page
+
+
+@pytest.mark.parametrize("start", ["first", None, "no-such-commit"])
+def test_regressions_first_commits_is_honoured(toy, tmp_path, capsys, start) -> None:
+    root, shas = toy
+    config = json.loads((root / "asv.conf.json").read_text())
+    # Python series start at shas[3] (after their step), or are not checked at all (None).
+    first = shas[3] if start == "first" else start
+    config.update(
+        repo=str(root),
+        html_dir=str(root / ".asv" / "html"),
+        results_dir=str(root / ".asv" / "results"),
+        regressions_first_commits={r"toy_seq\.": first},
+        dashbench={"pairs": str(root / "pairs.json")},
+    )
+    (tmp_path / "asv.conf.json").write_text(json.dumps(config))
+    code = cli.main(
+        ["regressions", "--config", str(tmp_path / "asv.conf.json"), "--format", "json"]
+    )
+    out, err = capsys.readouterr()
+    if start == "no-such-commit":
+        assert code == 2 and "regressions_first_commits 'no-such-commit'" in err
+        return
+    assert code == 1, err
+    assert [(r["benchmark"], r["commit"]) for r in json.loads(out)["regressions"]] == [
+        (RUST, shas[4])
+    ]

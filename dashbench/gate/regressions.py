@@ -7,8 +7,8 @@ asv.conf.json (``regressions_first_commits`` is honoured as asv does). This comm
 revisions to commits, keeps the steps inside the requested range, names language and pair, and
 turns the verdict into an exit code. Speedup drops come from :mod:`dashbench.gate.speedup_drops`.
 The site's own regressions page is asv's CI-weighted fit, which misses steps the gate catches
-(see :mod:`dashbench.gate.steps`); the gate's list is the one the nightly summary and issue
-carry.
+(see :mod:`dashbench.gate.steps`); the gate's list is the one the report, the nightly summary
+and its issue carry.
 """
 
 from __future__ import annotations
@@ -99,21 +99,28 @@ def _entries(name: str, meta: dict[str, Any]) -> list[str]:
     return [f"{name}({', '.join(combo)})" for combo in itertools.product(*params)]
 
 
-def _before_first_commit(project: Project, entry: str, branch: str | None) -> set[str] | None:
-    """Commits ``regressions_first_commits`` excludes for ``entry``; None: detection is off."""
+def _before_first_commit(
+    project: Project, entry: str, branch: str | None, ancestors: dict[str, set[str]]
+) -> set[str] | None:
+    """Commits ``regressions_first_commits`` excludes for ``entry``; None: detection is off.
+
+    ``ancestors`` caches each start commit's strict ancestors across series.
+    """
     first_commits = getattr(project.site.conf, "regressions_first_commits", None) or {}
     suffix = f"@{branch}" if branch else ""
     for regex, start in first_commits.items():
         if re.match(regex, entry + suffix):
             if start is None:
                 return None
-            try:
-                return set(project.repo().git.rev_list(f"{start}^@").split())
-            except git.GitCommandError as exc:
-                raise DashbenchError(
-                    f"{project.config_path}: regressions_first_commits {start!r}: "
-                    f"{exc.stderr.strip() or exc}"
-                ) from exc
+            if start not in ancestors:
+                try:
+                    ancestors[start] = set(project.repo().git.rev_list(f"{start}^@").split())
+                except git.GitCommandError as exc:
+                    raise DashbenchError(
+                        f"{project.config_path}: regressions_first_commits {start!r}: "
+                        f"{exc.stderr.strip() or exc}"
+                    ) from exc
+            return ancestors[start]
     return set()
 
 
@@ -160,8 +167,10 @@ def load_regressions(project: Project) -> list[Regression]:
     repo = project.repo()
     pairs = pair_ids(project.pairs())
     found = []
+    ancestors: dict[str, set[str]] = {}
     for series, varying in published:
-        excluded = _before_first_commit(project, series.entry, series.params.get("branch"))
+        branch = series.params.get("branch")
+        excluded = _before_first_commit(project, series.entry, branch, ancestors)
         if excluded is None:
             continue
         values = [
