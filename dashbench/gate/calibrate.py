@@ -381,5 +381,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--target", type=float, default=0.10, help="slowdown to detect (10%%)")
     parser.add_argument("--output", help="write the calibration as JSON here")
-    parser.add_argument("--write", action="store_true", help="set asv.conf.json's thresholds")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="set asv.conf.json's thresholds and benchmarks/effort.json's rounds multipliers",
+    )
     parser.set_defaults(handler=run)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from dashbench.errors import DashbenchError
-from dashbench.gate.project import load_project
+from dashbench.gate.project import Project
 from dashbench.gate.regressions import gate, to_markdown
 from dashbench.pairs import build_pairs, diff_pairs, load_pairs, write_pairs
 from dashbench.report.build import build_markdown
@@ -37,7 +37,7 @@ def run_report(args: argparse.Namespace) -> int:
     site_prefix = Path(os.path.relpath(site.html_dir.resolve(), out_dir)).as_posix() + "/"
     charts = {(s.machine, s.env): render_charts(s, out_dir) for s in series}
     crate = load_settings(args.config).rust_crate
-    findings = _gate_section(args.config, args.commit_range)
+    findings = _gate_section(Project(Path(args.config).resolve(), site), args.commit_range)
     page = write_page(
         out_dir, build_markdown(series, charts, site_prefix, crate) + findings, site_prefix
     )
@@ -56,10 +56,9 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _gate_section(config: str, commit_range: str | None) -> str:
+def _gate_section(project: Project, commit_range: str | None) -> str:
     """The regression gate's findings, so the site shows the verdict CI acted on."""
     try:
-        project = load_project(config)
         regressions, drops = gate(project, commit_range)
     except DashbenchError as exc:
         return f"\n\n## Regression gate\n\nNot available: {md_text(str(exc))}\n"
