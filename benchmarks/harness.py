@@ -69,7 +69,7 @@ class Calibrated:
     """Base of every timing class: its rounds follow the calibration's effort table."""
 
     rounds = 2
-    _base_rounds = 2  # before scaling, so a subclass of a scaled class is not scaled twice
+    _base_rounds = rounds  # before scaling, so a subclass of a scaled class is not scaled twice
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
