@@ -4,8 +4,8 @@ asv's publish picks the Potts penalty itself (``solve_potts_autogamma``: an AR(1
 a BIC term) and weights every point by 2 / (99% CI width). On this kind of machine both fail
 the same way: a commit's CI comes from samples taken within seconds, while the level moves
 10-30% between runs minutes apart, and with eight or so commits the AR(1) fit explains a clear
-step as correlated noise. Measured on the end-to-end history (2.1x to 2.9x steps, three
-post-step commits), publish kept one segment in 4 of 4 runs; in simulation (8+8 commits, 10%
+step as correlated noise. Measured on the end-to-end history (2.0x to 3.8x steps, three
+post-step commits), publish reported neither step in any of 6 runs; in simulation (8+8 commits, 10%
 lognormal noise) autogamma finds a 30% step 5% of the time and this fit 62%
 (``tools/measure_step_fit.py``).
 
