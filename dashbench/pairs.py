@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dashbench.errors import DashbenchError
-from rust_bridge.atomic import write_json_atomically
+from rust_bridge.fs import write_json_atomically
 from rust_bridge.manifest import load_manifest
 
 EXACT = "exact"

@@ -27,7 +27,7 @@ from asv.repo import get_repo
 from asv.results import Results
 from asv.util import UserError
 
-from dashbench.errors import DashbenchError
+from rust_bridge.errors import BridgeError
 from rust_bridge.manifest import ManifestEntry, load_manifest
 from rust_bridge.runner import RunOptions, run_commit
 from rust_bridge.settings import Settings
@@ -58,12 +58,12 @@ def backfill(
     progress: Callable[[str], None] | None = None,
 ) -> BackfillReport:
     if settings.conf_path is None:
-        raise DashbenchError("backfill needs an asv.conf.json (--config)")
+        raise BridgeError("backfill needs an asv.conf.json (--config)")
     conf = _config(settings)
     repo = get_repo(conf)
     hashes = repo.get_hashes_from_range(range_spec)
     if not hashes:
-        raise DashbenchError(f"{range_spec!r}: no commits in this range")
+        raise BridgeError(f"{range_spec!r}: no commits in this range")
     manifest = load_manifest(settings.manifest)
     definitions, rediscovered = discovered_definitions(conf, [m.asv_name for m in manifest])
     host = _machine(machine)
@@ -163,7 +163,7 @@ def discovered_definitions(
         found = {b["name"]: b for b in rediscovered}
     missing = [n for n in names if n not in found]
     if missing:
-        raise DashbenchError(
+        raise BridgeError(
             f"{conf.benchmark_dir}: asv does not discover {', '.join(missing[:5])}"
             + (" ..." if len(missing) > 5 else "")
             + "; regenerate the manifest (dashbench criterion manifest)"
@@ -186,7 +186,7 @@ def _discover(benchmark_dir: Path) -> list[dict[str, Any]]:
             text=True,
         )
         if done.returncode != 0:
-            raise DashbenchError(f"{benchmark_dir}: asv discovery failed:\n{done.stderr[-2000:]}")
+            raise BridgeError(f"{benchmark_dir}: asv discovery failed:\n{done.stderr[-2000:]}")
         return json.loads(out.read_text())
 
 

@@ -15,8 +15,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from dashbench.errors import DashbenchError
-from rust_bridge.atomic import write_json_atomically
+from rust_bridge.errors import BridgeError
+from rust_bridge.fs import write_json_atomically
 
 DEBIAN_REGISTRY = Path("/usr/share/cargo/registry")
 DEBIAN_CONFIG = Path(__file__).with_name("debian-source.toml")
@@ -32,7 +32,7 @@ def cargo_source() -> str:
     override = os.environ.get(ENV_OVERRIDE, "").strip().lower()
     if override:
         if override not in SOURCES:
-            raise DashbenchError(f"{ENV_OVERRIDE}={override!r}: expected one of {SOURCES}")
+            raise BridgeError(f"{ENV_OVERRIDE}={override!r}: expected one of {SOURCES}")
         return override
     return _detected_source()
 

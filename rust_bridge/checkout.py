@@ -10,7 +10,7 @@ from pathlib import Path
 
 import git
 
-from dashbench.errors import DashbenchError
+from rust_bridge.errors import BridgeError
 from rust_bridge.store import check_commit
 
 
@@ -18,7 +18,7 @@ def open_repo(path: Path) -> git.Repo:
     try:
         return git.Repo(path, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-        raise DashbenchError(f"{path}: not inside a git repository") from exc
+        raise BridgeError(f"{path}: not inside a git repository") from exc
 
 
 def resolve_commit(repo_dir: Path, rev: str) -> str:
@@ -30,7 +30,7 @@ def resolve_commit(repo_dir: Path, rev: str) -> str:
     try:
         return repo.commit(rev).hexsha
     except (git.BadName, ValueError) as exc:
-        raise DashbenchError(f"{rev!r} is not a commit of {repo.working_dir}") from exc
+        raise BridgeError(f"{rev!r} is not a commit of {repo.working_dir}") from exc
 
 
 def head_of(path: Path) -> str | None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from asv.util import human_value
 
-from dashbench.errors import DashbenchError
 from rust_bridge.checkout import resolve_commit
+from rust_bridge.errors import BridgeError
 from rust_bridge.reader import DEFAULT_BASELINE, CriterionTree, Problem, read_tree
 from rust_bridge.settings import Settings, load_settings
 from rust_bridge.store import CriterionStore, StoreEntry
@@ -81,7 +81,7 @@ def _read(args: argparse.Namespace) -> CriterionTree:
     tree = read_tree(args.dir, args.baseline)
     print_problems(tree.problems)
     if not tree.records:
-        raise DashbenchError(
+        raise BridgeError(
             f"{args.dir}: no readable Criterion benchmark for baseline {args.baseline!r}"
             + (f" ({len(tree.problems)} problem(s) above)" if tree.problems else "")
         )
@@ -171,7 +171,7 @@ def _summarise(entry: StoreEntry, commit: str, settings: Settings) -> int:
         + (f" ({run['duration_s']:.0f} s)" if "duration_s" in run else "")
     )
     if not entry.records:
-        raise DashbenchError(f"{commit}: nothing was measured")
+        raise BridgeError(f"{commit}: nothing was measured")
     return EXIT_OK
 
 
@@ -212,5 +212,5 @@ def _backfill(args: argparse.Namespace) -> int:
     for line in report.lines():
         print(line)
     if not report.imported:
-        raise DashbenchError(f"{args.range_spec}: no commit had Criterion results to import")
+        raise BridgeError(f"{args.range_spec}: no commit had Criterion results to import")
     return EXIT_OK

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from dashbench.errors import DashbenchError
-from rust_bridge.atomic import write_json_atomically
+from rust_bridge.errors import BridgeError
+from rust_bridge.fs import write_json_atomically
 
 MODULE = "criterion"  # benchmarks/criterion.py
 METHOD_PREFIX = "track_"
@@ -68,7 +68,7 @@ def ids_from_titles(titles: Iterable[str]) -> list[tuple[str, str]]:
     pairs = []
     for title in titles:
         if len(title.encode()) > 100 and title.endswith("..."):
-            raise DashbenchError(
+            raise BridgeError(
                 f"benchmark id {title!r} is cut in `--list` output; "
                 "regenerate the manifest from a Criterion tree (--from DIR)"
             )
@@ -84,9 +84,9 @@ def load_manifest(path: Path) -> list[ManifestEntry]:
             for e in data["benchmarks"]
         ]
     except FileNotFoundError:
-        raise DashbenchError(f"{path}: manifest not found (dashbench criterion manifest)") from None
+        raise BridgeError(f"{path}: manifest not found (dashbench criterion manifest)") from None
     except (ValueError, KeyError, TypeError) as exc:
-        raise DashbenchError(f"{path}: malformed Criterion manifest ({exc!r})") from exc
+        raise BridgeError(f"{path}: malformed Criterion manifest ({exc!r})") from exc
 
 
 def write_manifest(path: Path, entries: list[ManifestEntry], crate: str, bench: str) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime
-import fcntl
 import os
 import platform
 import re
@@ -23,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dashbench.errors import DashbenchError
 from rust_bridge.cargo import cargo_config_args, cargo_source
 from rust_bridge.checkout import head_of, resolve_commit, worktree
+from rust_bridge.errors import BridgeError
+from rust_bridge.fs import file_lock
 from rust_bridge.reader import BenchmarkRecord, Problem, read_tree
 from rust_bridge.settings import Settings
 from rust_bridge.store import CriterionStore, Failure, StoreEntry
@@ -76,7 +76,7 @@ def run_commit(
     store = store or CriterionStore(settings.store)
     target_dir = settings.cargo_target_dir()
     started = time.monotonic()
-    with _checkout_of(settings, commit, checkout, target_dir) as tree:
+    with checkout_of(settings, commit, checkout, target_dir) as tree:
         run = run_suite(
             tree / settings.rust_crate, settings.rust_bench, target_dir, options, progress
         )
@@ -90,28 +90,20 @@ def run_commit(
 
 
 @contextlib.contextmanager
-def _checkout_of(
+def checkout_of(
     settings: Settings, commit: str, checkout: Path | None, target_dir: Path
 ) -> Iterator[Path]:
+    """``checkout`` when it holds ``commit``, else a worktree at a fixed path beside the
+    shared target dir, held under a lock (cargo keys artifacts by path)."""
     if checkout is not None and head_of(checkout) == commit:
         yield checkout
         return
     target_dir.mkdir(parents=True, exist_ok=True)
     with (
-        _flock(target_dir / "dashbench-checkout.lock"),
+        file_lock(target_dir / "dashbench-checkout.lock"),
         worktree(settings.git_dir, commit, target_dir / "dashbench-checkout") as path,
     ):
         yield path
-
-
-@contextlib.contextmanager
-def _flock(path: Path) -> Iterator[None]:
-    with open(path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def run_suite(
@@ -128,7 +120,7 @@ def run_suite(
         return run
     try:
         titles = list_ids(crate, bench, target_dir, options.filter, progress)
-    except DashbenchError as exc:
+    except BridgeError as exc:
         run.problems.append(Problem(str(crate), str(exc)))
         return run
     cargo, env = _cargo(crate, bench, target_dir)
@@ -137,7 +129,7 @@ def run_suite(
         remaining = titles
         while remaining:
             args = ["--noplot", *(QUICK_ARGS if options.quick else ()), *options.extra_args]
-            done = _call([*cargo, "--", *args, exact_filter(remaining)], crate, env, progress)
+            done = call([*cargo, "--", *args, exact_filter(remaining)], crate, env, progress)
             measured = {_title(r.full_id) for r in read_tree(home).records}
             left = [t for t in remaining if t not in measured]
             if done.returncode == 0 or not left:
@@ -161,14 +153,14 @@ def list_ids(
 ) -> list[str]:
     """Build the bench target and list its benchmark titles in run order (``-- --list``)."""
     if not (crate / "Cargo.toml").is_file():
-        raise DashbenchError(f"{crate / 'Cargo.toml'}: no Rust crate here")
+        raise BridgeError(f"{crate / 'Cargo.toml'}: no Rust crate here")
     cargo, env = _cargo(crate, bench, target_dir)
-    build = _call([*cargo, "--no-run"], crate, env, progress)
+    build = call([*cargo, "--no-run"], crate, env, progress)
     if build.returncode != 0:
-        raise DashbenchError(f"cargo bench --no-run failed in {crate}:\n{build.tail}")
-    listing = _call([*cargo, "--", "--list", *_filter_arg(pattern)], crate, env, None)
+        raise BridgeError(f"cargo bench --no-run failed in {crate}:\n{build.tail}")
+    listing = call([*cargo, "--", "--list", *_filter_arg(pattern)], crate, env, None)
     if listing.returncode != 0:
-        raise DashbenchError(f"cargo bench -- --list failed in {crate}:\n{listing.tail}")
+        raise BridgeError(f"cargo bench -- --list failed in {crate}:\n{listing.tail}")
     return parse_list(listing.output)
 
 
@@ -211,18 +203,18 @@ def _filter_arg(pattern: str | None) -> list[str]:
     return [] if pattern is None else [pattern]
 
 
-def _failure(title: str, reason: str, done: _Done) -> Failure:
+def _failure(title: str, reason: str, done: Done) -> Failure:
     return Failure(full_id=title, reason=reason, log=done.tail)
 
 
 @dataclass(frozen=True)
-class _Done:
+class Done:
     returncode: int
     output: str
     tail: str
 
 
-def _call(cmd: list[str], cwd: Path, env: dict[str, str], progress: Progress | None) -> _Done:
+def call(cmd: list[str], cwd: Path, env: dict[str, str], progress: Progress | None) -> Done:
     """Run a command, streaming its lines to ``progress``; keep the output and its tail."""
     lines: list[str] = []
     tail: collections.deque[str] = collections.deque(maxlen=LOG_TAIL)
@@ -237,7 +229,7 @@ def _call(cmd: list[str], cwd: Path, env: dict[str, str], progress: Progress | N
             errors="replace",
         )
     except OSError as exc:
-        raise DashbenchError(f"cannot start {cmd[0]}: {exc}") from exc
+        raise BridgeError(f"cannot start {cmd[0]}: {exc}") from exc
     assert proc.stdout is not None
     with proc:
         for line in proc.stdout:
@@ -246,7 +238,7 @@ def _call(cmd: list[str], cwd: Path, env: dict[str, str], progress: Progress | N
             tail.append(line)
             if progress is not None:
                 progress(line)
-    return _Done(proc.returncode, "\n".join(lines), "\n".join(tail))
+    return Done(proc.returncode, "\n".join(lines), "\n".join(tail))
 
 
 def provenance_of(

@@ -8,16 +8,15 @@ or the new one, never half of either, and two producers never lose each other's 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dashbench.errors import DashbenchError
-from rust_bridge.atomic import write_json_atomically
+from rust_bridge.errors import BridgeError
+from rust_bridge.fs import file_lock, write_json_atomically
 from rust_bridge.reader import BenchmarkRecord, Problem
 
 ENTRY_NAME = "entry.json"
@@ -94,7 +93,7 @@ class StoreEntry:
 
 def check_commit(commit: str) -> str:
     if not _FULL_HASH.match(commit):
-        raise DashbenchError(f"commit {commit!r}: the store is keyed by full lowercase hashes")
+        raise BridgeError(f"commit {commit!r}: the store is keyed by full lowercase hashes")
     return commit
 
 
@@ -114,11 +113,11 @@ class CriterionStore:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            raise DashbenchError(f"{path}: unreadable store entry: {exc}") from exc
+            raise BridgeError(f"{path}: unreadable store entry: {exc}") from exc
         try:
             return StoreEntry.from_dict(data)
         except (KeyError, TypeError) as exc:
-            raise DashbenchError(f"{path}: malformed store entry ({exc!r})") from exc
+            raise BridgeError(f"{path}: malformed store entry ({exc!r})") from exc
 
     def commits(self) -> list[str]:
         if not self.root.is_dir():
@@ -141,13 +140,6 @@ class CriterionStore:
             write_json_atomically(path, entry.to_dict(), separators=(",", ":"))
         return entry
 
-    @contextlib.contextmanager
-    def lock(self, name: str = "store") -> Iterator[None]:
+    def lock(self, name: str = "store") -> contextlib.AbstractContextManager[None]:
         """An exclusive advisory lock on ``<store>/.<name>.lock``; blocks until it is free."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / f".{name}.lock", "a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        return file_lock(self.root / f".{name}.lock")

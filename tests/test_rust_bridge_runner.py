@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dashbench.errors import DashbenchError
 from rust_bridge import cargo
+from rust_bridge.errors import BridgeError
 from rust_bridge.runner import exact_filter, parse_list
 
 LIST_OUTPUT = """\
@@ -64,7 +64,7 @@ def test_override_wins(monkeypatch: pytest.MonkeyPatch, fresh_cache: Path) -> No
     assert cargo.cargo_config_args() == ["--config", str(cargo.DEBIAN_CONFIG)]
     assert cargo.DEBIAN_CONFIG.is_file()
     monkeypatch.setenv(cargo.ENV_OVERRIDE, "crates")
-    with pytest.raises(DashbenchError, match="DASHBENCH_CARGO_SOURCE"):
+    with pytest.raises(BridgeError, match="DASHBENCH_CARGO_SOURCE"):
         cargo.cargo_source()
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashbench.errors import DashbenchError
+from rust_bridge.errors import BridgeError
 from rust_bridge.reader import Problem, read_tree
 from rust_bridge.store import CriterionStore, Failure
 
@@ -54,7 +54,7 @@ def test_later_runs_replace_results_and_failures_per_id(tmp_path: Path, records)
 
 
 def test_commits_must_be_full_hashes(tmp_path: Path, records) -> None:
-    with pytest.raises(DashbenchError, match="full lowercase hashes"):
+    with pytest.raises(BridgeError, match="full lowercase hashes"):
         CriterionStore(tmp_path).put("0123abc", records)
 
 
@@ -69,7 +69,7 @@ def test_a_failed_write_leaves_the_previous_entry_whole(
         raise OSError("disk full")
 
     # The new content is written to the temp file but the flush to disk fails.
-    monkeypatch.setattr("rust_bridge.atomic.os.fsync", die)
+    monkeypatch.setattr("rust_bridge.fs.os.fsync", die)
     with pytest.raises(OSError, match="disk full"):
         store.put(SHA, records[3:])
     assert store.entry_path(SHA).read_bytes() == before
@@ -80,7 +80,7 @@ def test_unreadable_entry_names_its_file(tmp_path: Path) -> None:
     store = CriterionStore(tmp_path)
     store.entry_path(SHA).parent.mkdir(parents=True)
     store.entry_path(SHA).write_text('{"commit": ')
-    with pytest.raises(DashbenchError, match=str(store.entry_path(SHA))):
+    with pytest.raises(BridgeError, match=str(store.entry_path(SHA))):
         store.get(SHA)
 
 

@@ -17,6 +17,7 @@ from dashbench.errors import DashbenchError
 from dashbench.pipeline import ledger
 from dashbench.pipeline.asvjob import AsvJob
 from dashbench.pipeline.progress import Progress
+from rust_bridge.errors import BridgeError
 from rust_bridge.manifest import load_manifest
 from rust_bridge.runner import RunOptions, run_commit
 from rust_bridge.settings import load_settings
@@ -36,7 +37,7 @@ def _rust_done(job: AsvJob, commit: str, options: CommitOptions) -> bool:
     try:
         entry = CriterionStore(settings.store).get(commit)
         wanted = {e.criterion_id for e in load_manifest(settings.manifest)}
-    except DashbenchError as exc:
+    except BridgeError as exc:
         print(f"warning: {exc}; measuring again", file=sys.stderr)
         return False
     if entry is None:
@@ -69,7 +70,7 @@ def rust_stage(job: AsvJob, commit: str, options: CommitOptions, progress: Progr
             RunOptions(filter=options.rust_filter, quick=options.quick),
             progress=lambda line: print(line, file=sys.stderr, flush=True),
         )
-    except DashbenchError as exc:
+    except BridgeError as exc:
         print(f"warning: Rust suite at {commit[:8]}: {exc}", file=sys.stderr)
         return
     progress.say(
