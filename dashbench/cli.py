@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Sequence
 
 from dashbench import __version__
-from dashbench.errors import DashbenchError
+from rust_bridge.errors import BridgeError
 
 # Modules that contribute subcommands, each with a ``register(subparsers)`` function.
 _COMMAND_MODULES: tuple[str, ...] = (
@@ -26,6 +26,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "dashbench.pipeline.continuous",
     "dashbench.merge",
     "rust_bridge.cli",
+    "callgrind_bridge.cli",
 )
 
 EXIT_OK = 0
@@ -56,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     try:
         return int(handler(args) or EXIT_OK)
-    except DashbenchError as exc:
+    except BridgeError as exc:
         print(f"dashbench {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

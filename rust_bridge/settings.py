@@ -14,7 +14,7 @@ from typing import Any
 
 from asv.config import Config
 
-from dashbench.errors import DashbenchError
+from rust_bridge.errors import BridgeError
 
 CONF_NAME = "asv.conf.json"
 DEFAULTS: dict[str, str] = {
@@ -22,6 +22,8 @@ DEFAULTS: dict[str, str] = {
     "rust_bench": "graph_benchmarks",
     "criterion_manifest": "benchmarks/criterion_manifest.json",
     "criterion_store": ".asv/criterion",
+    "count_manifest": "benchmarks/instructions_manifest.json",
+    "count_store": ".asv/counts",
 }
 
 
@@ -32,6 +34,8 @@ class Settings:
     rust_bench: str  # the `cargo bench --bench` target
     manifest: Path
     store: Path
+    count_manifest: Path  # the instruction-count ids (callgrind_bridge)
+    count_store: Path
     conf_path: Path | None = None
     repo: Path | None = None  # asv's "repo" when it is a local checkout; else ``root``
 
@@ -64,12 +68,12 @@ def load_settings(conf: Path | str | None = None, root: Path | None = None) -> S
         try:
             conf = Config.load(str(path))
         except Exception as exc:  # asv raises UserError or JSON errors for a bad file
-            raise DashbenchError(f"{path}: cannot read asv config: {exc}") from exc
+            raise BridgeError(f"{path}: cannot read asv config: {exc}") from exc
         own = getattr(conf, "dashbench", None) or {}
         if (path.parent / conf.repo).is_dir():
             repo = (path.parent / conf.repo).resolve()
         if not isinstance(own, dict):
-            raise DashbenchError(f"{path}: the 'dashbench' key must be an object")
+            raise BridgeError(f"{path}: the 'dashbench' key must be an object")
         values.update({k: v for k, v in own.items() if k in DEFAULTS})
         base = path.parent
     else:
@@ -81,6 +85,8 @@ def load_settings(conf: Path | str | None = None, root: Path | None = None) -> S
         rust_bench=values["rust_bench"],
         manifest=base / values["criterion_manifest"],
         store=base / values["criterion_store"],
+        count_manifest=base / values["count_manifest"],
+        count_store=base / values["count_store"],
         conf_path=path,
         repo=repo,
     )
@@ -90,7 +96,7 @@ def _find_conf(conf: Path | str | None, root: Path | None) -> Path | None:
     if conf is not None:
         path = Path(conf)
         if not path.is_file():
-            raise DashbenchError(f"{path}: asv config not found")
+            raise BridgeError(f"{path}: asv config not found")
         return path.resolve()
     for directory in (os.environ.get("ASV_CONF_DIR"), root, Path.cwd() if root is None else None):
         if directory and (Path(directory) / CONF_NAME).is_file():

@@ -8,8 +8,9 @@ import re
 import sys
 from pathlib import Path
 
+from callgrind_bridge.manifest import CountedId, manifest_json
 from dashbench.errors import DashbenchError
-from dashbench.gate.project import Project
+from dashbench.gate.project import Project, read_json
 from dashbench.gate.regressions import gate, to_markdown
 from dashbench.pairs import build_pairs, diff_pairs, load_pairs, write_pairs
 from dashbench.report.build import build_markdown
@@ -18,6 +19,8 @@ from dashbench.report.data import load_series, load_site
 from dashbench.report.escape import md_text
 from dashbench.report.page import link_from_site, write_page
 from dashbench.report.vendor import restrict_scripts, vendor_assets
+from rust_bridge.errors import BridgeError
+from rust_bridge.fs import write_json_atomically
 from rust_bridge.settings import load_settings
 
 _RANGE = re.compile(r"[^\s-]\S*\.\.\S+")  # no leading "-": git must not read an option
@@ -60,7 +63,7 @@ def _gate_section(project: Project, commit_range: str | None) -> str:
     """The regression gate's findings, so the site shows the verdict CI acted on."""
     try:
         regressions, drops = gate(project, commit_range)
-    except DashbenchError as exc:
+    except BridgeError as exc:
         return f"\n\n## Regression gate\n\nNot available: {md_text(str(exc))}\n"
     return "\n\n" + to_markdown(regressions, drops, commit_range or "all published commits")
 
@@ -83,11 +86,19 @@ def run_pairs(args: argparse.Namespace) -> int:
     site = load_site(args.config)
     settings = load_settings(args.config)
     built = build_pairs(site.root / site.conf.benchmark_dir, settings.manifest)
+    counted = manifest_json([CountedId(p.criterion_id, p.python) for p in built])
     if args.write:
         write_pairs(site.pairs_path, built)
-        print(f"dashbench pairs: wrote {len(built)} pairs to {site.pairs_path}", file=sys.stderr)
+        write_json_atomically(settings.count_manifest, counted, indent=2)
+        print(
+            f"dashbench pairs: wrote {len(built)} pairs to {site.pairs_path} and the counted "
+            f"ids to {settings.count_manifest}",
+            file=sys.stderr,
+        )
         return 0
     problems = diff_pairs(load_pairs(site.pairs_path), built)
+    if read_json(settings.count_manifest, "count manifest") != counted:
+        problems.append(f"{settings.count_manifest} does not list the pairs' ids")
     if problems:
         raise DashbenchError(
             f"{site.pairs_path} has drifted from the suites (run `dashbench pairs --write`):\n  "
