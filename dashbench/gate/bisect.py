@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -18,8 +19,17 @@ from dataclasses import asdict, dataclass
 import git
 from asv.results import iter_results_for_machine_and_hash
 
+from callgrind_bridge.track import FILTER_VAR as COUNTS_FILTER_VAR
 from dashbench.errors import DashbenchError
-from dashbench.gate.project import Project, language_of, load_project, pair_sides
+from dashbench.gate.project import (
+    Project,
+    language_of,
+    load_project,
+    metric_of,
+    pair_ids,
+    pair_sides,
+)
+from dashbench.pairs import count_name
 
 _CULPRIT = re.compile(r"Greatest (?:regression|improvement) found: ([0-9a-f]{7,40})")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -38,14 +48,20 @@ class Culprit:
     after: float | None  # value asv recorded at the culprit
 
 
-def resolve_benchmark(project: Project, name: str, lang: str | None) -> str:
-    """An asv benchmark name as given, or one side of a pair id ("group/function")."""
+def resolve_benchmark(
+    project: Project, name: str, lang: str | None, metric: str = "instructions"
+) -> str:
+    """An asv benchmark name as given, or one side of a pair id ("group/function") in the
+    chosen metric: its instruction count, or its wall-time benchmark."""
     if "/" not in name:
         if lang is not None and language_of(name) != lang:
             raise DashbenchError(f"{name!r} is a {language_of(name)} benchmark, not {lang}")
         return name
-    sides = pair_sides(project.pairs(), name)
-    return sides[lang or "python"]
+    side = lang or "python"
+    if metric == "instructions":
+        pair_sides(project.pairs(), name)  # an unknown pair id is a user error
+        return count_name(name, side)
+    return pair_sides(project.pairs(), name)[side]
 
 
 def resolve_commit(repo: git.Repo, rev: str, what: str) -> git.Commit:
@@ -61,9 +77,16 @@ def asv_range(good: git.Commit, bad: git.Commit) -> str:
 
 
 def run_asv_find(project: Project, spec: str, benchmark: str, extra: list[str]) -> str:
+    """``asv find``; a count benchmark's probes count only its own id (seconds, not the whole
+    language's pass per probe)."""
     cmd = [sys.executable, "-m", "asv", "--config", str(project.config_path), "find"]
-    cmd += [*extra, spec, f"^{re.escape(benchmark)}$"]
-    proc = subprocess.run(cmd, cwd=project.root, capture_output=True, text=True, check=False)
+    cmd += [*extra, "--", spec, f"^{re.escape(benchmark)}$"]
+    env = dict(os.environ)
+    if metric_of(benchmark) == "instructions":
+        env[COUNTS_FILTER_VAR] = f"^{re.escape(pair_ids(project.pairs())[benchmark])}$"
+    proc = subprocess.run(
+        cmd, cwd=project.root, capture_output=True, text=True, check=False, env=env
+    )
     output = _ANSI.sub("", proc.stdout + proc.stderr)
     match = _CULPRIT.search(output)
     if proc.returncode != 0 or match is None:
@@ -109,9 +132,10 @@ def bisect(
     lang: str | None = None,
     machine: str | None = None,
     environment: str | None = None,
+    metric: str = "instructions",
 ) -> Culprit:
     repo = project.repo()
-    benchmark = resolve_benchmark(project, name, lang)
+    benchmark = resolve_benchmark(project, name, lang, metric)
     good_commit = resolve_commit(repo, good, "GOOD")
     bad_commit = resolve_commit(repo, bad, "BAD")
     if good_commit == bad_commit or not repo.is_ancestor(good_commit, bad_commit):
@@ -143,7 +167,14 @@ def to_text(c: Culprit) -> str:
 def run(args: argparse.Namespace) -> int:
     project = load_project(args.config)
     culprit = bisect(
-        project, args.name, args.good, args.bad, args.lang, args.machine, args.environment
+        project,
+        args.name,
+        args.good,
+        args.bad,
+        args.lang,
+        args.machine,
+        args.environment,
+        args.metric,
     )
     print(json.dumps(asdict(culprit), indent=2) if args.json else to_text(culprit), end="\n")
     return 0
@@ -170,4 +201,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--machine", help="asv machine name (passed to asv find)")
     parser.add_argument("-E", "--environment", help="asv environment spec (passed to asv find)")
     parser.add_argument("--json", action="store_true", help="print the culprit as JSON")
+    parser.add_argument(
+        "--metric",
+        choices=("instructions", "time"),
+        default="instructions",
+        help="for a pair id: bisect its instruction count (default; deterministic, each probe "
+        "counts that one id) or its wall time (noisy on shared machines)",
+    )
     parser.set_defaults(handler=run)

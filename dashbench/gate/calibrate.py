@@ -50,7 +50,7 @@ from asv.util import load_json
 from dashbench.errors import DashbenchError
 from dashbench.gate.project import Project, language_of, load_project
 from dashbench.gate.steps import find_steps_up
-from rust_bridge.atomic import write_json_atomically
+from rust_bridge.fs import write_json_atomically
 
 STEPS = tuple(round(0.01 * k, 2) for k in range(1, 101))  # injected slowdowns: 1% .. 100%
 Z99 = 2.576  # half-width of a 99% normal interval, in standard errors
@@ -233,27 +233,38 @@ def run_aa(
     return machines
 
 
-def thresholds_for(
-    defaults: dict[str, float], calibrations: Sequence[Calibration]
-) -> dict[str, float]:
+def thresholds_for(defaults: dict[str, float], exact: dict[str, float]) -> dict[str, float]:
     """Exact-name entries for calibrated benchmarks; the defaults for all the others.
 
     asv applies the largest threshold of every matching regex, so a default that also matched a
     calibrated name would mask its (lower) calibrated value: each default is therefore made to
     skip the calibrated names.
     """
-    names = sorted({c.benchmark for c in calibrations})
+    names = sorted(exact)
     skip = "(?!(?:" + "|".join(re.escape(n) for n in names) + ")$)"
     table = {f"{skip}(?:{regex})": value for regex, value in defaults.items()}
-    table.update({f"^{re.escape(c.benchmark)}$": c.threshold for c in calibrations})
+    table.update({f"^{re.escape(name)}$": exact[name] for name in names})
     return table
 
 
-def write_thresholds(project: Project, calibrations: Sequence[Calibration]) -> None:
-    """Set regressions_thresholds; the uncalibrated defaults are kept under dashbench's key.
+def calibrated_thresholds(table: dict[str, float]) -> dict[str, float]:
+    """The exact-name rows of a regressions_thresholds table, by benchmark name."""
+    exact = {}
+    for regex, value in table.items():
+        if match := _EXACT_ROW.match(regex):
+            exact[re.sub(r"\\(.)", r"\1", match[1])] = value
+    return exact
 
-    The first calibration moves the hand-set entries to ``dashbench.default_thresholds`` so a
-    later calibration starts again from them instead of wrapping its own output.
+
+_EXACT_ROW = re.compile(r"^\^((?:[^\\$()|*+?\[\]{}]|\\.)+)\$$")
+
+
+def write_thresholds(project: Project, calibrations: Sequence[Calibration]) -> None:
+    """Set the calibrated benchmarks' thresholds, keeping the other calibrated rows.
+
+    The hand-set defaults live under ``dashbench.default_thresholds`` (moved there by the first
+    calibration), so each calibration starts again from them instead of wrapping its own output;
+    a calibration of one metric leaves the other metric's rows as they were.
     """
     path = project.config_path
     try:
@@ -261,8 +272,11 @@ def write_thresholds(project: Project, calibrations: Sequence[Calibration]) -> N
     except ValueError as exc:
         raise DashbenchError(f"{path}: --write needs plain JSON (no comments): {exc}") from exc
     own = conf.setdefault("dashbench", {})
-    defaults = own.setdefault("default_thresholds", conf.get("regressions_thresholds", {}))
-    conf["regressions_thresholds"] = thresholds_for(defaults, calibrations)
+    table = conf.get("regressions_thresholds", {})
+    defaults = own.setdefault("default_thresholds", table)
+    exact = calibrated_thresholds(table)
+    exact.update({c.benchmark: c.threshold for c in calibrations})
+    conf["regressions_thresholds"] = thresholds_for(defaults, exact)
     write_json_atomically(path, conf, indent=4)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import git
 
 from dashbench.errors import DashbenchError
-from dashbench.pairs import Pair, load_pairs
+from dashbench.pairs import COUNT_PREFIX, LANGUAGES, Pair, load_pairs
 from dashbench.report.data import Site, load_site
 
 DEFAULT_THRESHOLD = 0.05  # asv's own default when no regressions_thresholds regex matches
@@ -72,13 +72,25 @@ def read_json(path: Path, what: str) -> Any:
 
 
 def language_of(benchmark: str) -> str:
-    """Rust benchmarks are the bridge's ``criterion.*`` tracks; everything else is Python."""
-    return "rust" if benchmark.startswith("criterion.") else "python"
+    """Rust benchmarks are the bridge's ``criterion.*`` tracks and the Rust instruction counts
+    (``instructions.rust.*``); everything else is Python."""
+    if benchmark.startswith(("criterion.", f"{COUNT_PREFIX}rust.")):
+        return "rust"
+    return "python"
+
+
+def metric_of(benchmark: str) -> str:
+    """``instructions`` for the callgrind counts, ``time`` (or ``peakmem``) for the rest."""
+    if benchmark.startswith(COUNT_PREFIX):
+        return "instructions"
+    return "peakmem" if ".peakmem_" in benchmark else "time"
 
 
 def pair_ids(pairs: list[Pair]) -> dict[str, str]:
-    """asv name (either side) -> Criterion id."""
-    return {name: p.criterion_id for p in pairs for name in (p.python, p.rust)}
+    """asv name (either side, either metric) -> Criterion id."""
+    names = {name: p.criterion_id for p in pairs for name in (p.python, p.rust)}
+    names.update({p.count(lang): p.criterion_id for p in pairs for lang in LANGUAGES})
+    return names
 
 
 def gap_start(repo: git.Repo, before: str, after: str) -> str | None:

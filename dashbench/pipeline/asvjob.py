@@ -18,9 +18,18 @@ from asv.environment import get_environments
 from asv.machine import Machine, MachineCollection
 from asv.util import UserError
 
+from callgrind_bridge.track import AUTORUN_VAR as COUNTS_AUTORUN_VAR
 from dashbench.errors import DashbenchError
 from dashbench.gate.project import Project, load_project
 from rust_bridge.track import AUTORUN_VAR
+
+METRICS = ("time", "instructions", "all")
+# asv --bench selections of each metric (asv ORs several regexes, and searches each).
+METRIC_BENCH: dict[str, tuple[str, ...]] = {
+    "time": (r"^(?!instructions\.)",),
+    "instructions": (r"^instructions\.",),
+    "all": (),
+}
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,7 @@ class AsvJob:
     machine: str
     env_name: str
     bench: tuple[str, ...] = field(default=())  # asv --bench regexes; empty means the whole suite
+    metric: str = "all"  # which series the job measures: time, instructions or all
 
     @property
     def results_dir(self) -> Path:
@@ -41,11 +51,12 @@ class AsvJob:
     def asv(self, command: str, *args: str) -> int:
         """Run ``asv COMMAND --config CONF ARGS`` with output streaming; return its exit code.
 
-        The job fills the Criterion store itself before asv runs, so the track_ benchmarks are
-        told not to start cargo bench on a missing entry (it means the Rust stage failed, and
-        every Rust id would retry it)."""
+        The job fills the Criterion store and the Rust counts itself before asv runs, so the
+        track_ benchmarks are told not to start cargo on a missing entry (it means the Rust
+        stage failed, and every Rust id would retry it). Python counts can only be made inside
+        asv's environment for the commit, so those are left to the track_ benchmarks."""
         cmd = [sys.executable, "-m", "asv", command, "--config", str(self.project.config_path)]
-        env = {**os.environ, AUTORUN_VAR: "0"}
+        env = {**os.environ, AUTORUN_VAR: "0", COUNTS_AUTORUN_VAR: "python"}
         proc = subprocess.run([*cmd, *args], cwd=self.project.root, env=env, check=False)
         return proc.returncode
 
@@ -102,13 +113,25 @@ def open_project(config: str) -> Project:
 
 
 def open_job(
-    config: str, machine: str | None, bench: list[str] | None, *, quick: bool = False
+    config: str,
+    machine: str | None,
+    bench: list[str] | None,
+    *,
+    quick: bool = False,
+    metric: str = "all",
 ) -> AsvJob:
     """``quick`` without a machine name records as ``<host>-quick``: a smoke run's few samples
-    must never join (and trip the step detection of) the full series."""
+    must never join (and trip the step detection of) the full series. ``bench`` regexes, when
+    given, replace the metric's own selection of asv benchmarks."""
+    if metric not in METRICS:
+        raise DashbenchError(f"--metric {metric!r}: expected one of {', '.join(METRICS)}")
     if quick and not machine:
         machine = f"{Machine.get_unique_machine_name()}-quick"
     project = open_project(config)
     return AsvJob(
-        project, ensure_machine(machine), primary_environment(project), tuple(bench or ())
+        project,
+        ensure_machine(machine),
+        primary_environment(project),
+        tuple(bench or METRIC_BENCH[metric]),
+        metric,
     )

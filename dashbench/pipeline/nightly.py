@@ -1,9 +1,10 @@
 """`dashbench nightly`: the main job, the same locally (`make demo`) and in CI.
 
-Find the commits not benchmarked yet, measure each (Rust into the Criterion store, then one
-``asv run`` for both languages), publish the site, write the report and exit as the regression
-gate says. Everything runs under the results directory's lock, and the ledger (asv's own results
-files) makes a rerun after an interruption pick up exactly where the last one stopped.
+Find the commits not benchmarked yet, measure each (Rust into the Criterion and count stores,
+then one ``asv run`` for both languages), publish the site, write the report and exit as the
+regression gate says. Everything runs under the results directory's lock, and the ledger
+(asv's own results files) makes a rerun after an interruption pick up exactly where the last
+one stopped.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from dashbench.errors import DashbenchError
 from dashbench.pipeline import ledger
-from dashbench.pipeline.asvjob import open_job, open_project
+from dashbench.pipeline.asvjob import METRICS, open_job, open_project
 from dashbench.pipeline.lock import results_lock
 from dashbench.pipeline.progress import Progress
 from dashbench.pipeline.publish import publish_and_gate, summary_markdown
@@ -53,6 +54,13 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rust-filter", metavar="REGEX", help="only Criterion ids matching (Criterion's filter)"
     )
+    parser.add_argument(
+        "--metric",
+        choices=METRICS,
+        default="all",
+        help="time: wall time (asv, Criterion); instructions: callgrind counts of the same "
+        "timed regions, both languages, deterministic and fast; all: both (default)",
+    )
     wait = parser.add_mutually_exclusive_group()
     wait.add_argument(
         "--wait", dest="wait", action="store_true", default=True,
@@ -90,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         project = open_project(args.config)
         what = "dashbench nightly --publish-only"
     else:
-        job = open_job(args.config, args.machine, args.bench, quick=args.quick)
+        job = open_job(args.config, args.machine, args.bench, quick=args.quick, metric=args.metric)
         project = job.project
         what = f"dashbench nightly on machine {job.machine}"
     with results_lock(project.results_dir, wait=args.wait, what=what):
@@ -103,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
                 if commits
                 else "nothing new to benchmark"
             )
-            options = CommitOptions(quick=args.quick, rust_filter=args.rust_filter)
+            options = CommitOptions(args.quick, args.rust_filter, args.metric)
             benchmark_commits(job, commits, options, progress)
         outcome = publish_and_gate(project, args.range, progress)
     if args.summary:

@@ -1,8 +1,9 @@
 """The per-commit stages shared by `dashbench nightly` and `dashbench continuous`.
 
-Rust first: the Criterion runner fills the store for the commit, then one ``asv run`` measures
-the Python suite and the bridge's ``track_`` benchmarks (which read that store entry) together,
-so both languages land in the same asv results file.
+Rust first: the Criterion runner fills its store for the commit (wall time) and the counting
+binary the count store (instructions), then one ``asv run`` measures the Python suite, the
+Python counts and the bridges' ``track_`` benchmarks (which read those entries) together, so
+both languages and both metrics land in the same asv results file.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from dataclasses import dataclass
 
 from asv.util import UserError
 
+from callgrind_bridge.manifest import load_manifest as load_manifest_of_counts
+from callgrind_bridge.passes import rust_pass
+from callgrind_bridge.store import CountStore
 from dashbench.errors import DashbenchError
 from dashbench.pipeline import ledger
 from dashbench.pipeline.asvjob import AsvJob
@@ -28,6 +32,15 @@ from rust_bridge.store import CriterionStore
 class CommitOptions:
     quick: bool = False
     rust_filter: str | None = None  # Criterion filter on full ids; None runs every id
+    metric: str = "all"  # time: Criterion + asv; instructions: counts + asv; all: both
+
+    @property
+    def time(self) -> bool:
+        return self.metric in ("time", "all")
+
+    @property
+    def instructions(self) -> bool:
+        return self.metric in ("instructions", "all")
 
 
 def _rust_done(job: AsvJob, commit: str, options: CommitOptions) -> bool:
@@ -81,6 +94,33 @@ def rust_stage(job: AsvJob, commit: str, options: CommitOptions, progress: Progr
         print(f"warning: Rust benchmark {full_id} failed: {failure.reason}", file=sys.stderr)
 
 
+def rust_count_stage(job: AsvJob, commit: str, progress: Progress) -> None:
+    """Fill the Rust instruction counts for ``commit``; a failure never stops the rest.
+
+    The Python counts need asv's environment for the commit, so the ``asv run`` after this
+    stage makes them (its first Python ``instructions.*`` benchmark counts every Python id).
+    """
+    settings = load_settings(job.project.config_path)
+    items = load_manifest_of_counts(settings.count_manifest)
+    entry = CountStore(settings.count_store).get(commit, "rust")
+    if entry is not None and {i.criterion_id for i in items} <= entry.covered():
+        progress.say(f"rust counts {commit[:8]}: already in the count store, skipped")
+        return
+    try:
+        entry = rust_pass(
+            settings, commit, items, progress=lambda line: print(line, file=sys.stderr, flush=True)
+        )
+    except BridgeError as exc:
+        print(f"warning: Rust counts at {commit[:8]}: {exc}", file=sys.stderr)
+        return
+    progress.say(
+        f"rust counts {commit[:8]}: {len(entry.counts)} counted, {len(entry.failures)} failed, "
+        f"{len(entry.skipped)} n/a"
+    )
+    for cid, why in sorted(entry.failures.items()):
+        print(f"warning: Rust count of {cid} failed: {why.splitlines()[0]}", file=sys.stderr)
+
+
 def asv_stage(job: AsvJob, commit: str, options: CommitOptions) -> None:
     """One ``asv run`` of ``commit``; it must leave a complete results file.
 
@@ -123,8 +163,12 @@ def benchmark_commits(
     ledger.repair(job, commits, expected)
     for i, commit in enumerate(commits, 1):
         position = f"commit {i}/{len(commits)}"
-        with progress.stage("rust", commit, position):
-            rust_stage(job, commit, options, progress)
+        if options.time:
+            with progress.stage("rust", commit, position):
+                rust_stage(job, commit, options, progress)
+        if options.instructions:
+            with progress.stage("rust counts", commit, position):
+                rust_count_stage(job, commit, progress)
         with progress.stage("asv run", commit, position):
             try:
                 asv_stage(job, commit, options)

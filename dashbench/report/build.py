@@ -23,7 +23,10 @@ INTRO = (
     "samples (n/a when a side recorded fewer than "
     f"{sp.MIN_SAMPLES}). Geometric means cover **exact** pairs only; approximate pairs do "
     "different work on each side and are listed apart with the reason. "
-    "Change is relative to the previous reported commit. n/a means no data, never an estimate."
+    "Change is relative to the previous reported commit. n/a means no data, never an estimate. "
+    "Work ratio = Python instructions / Rust instructions for one run of the same timed body, "
+    "counted by callgrind: deterministic where the speedup is noisy, but blind to waiting "
+    "(I/O, sleeps, lock contention) and to cache misses, which the speedup includes."
 )
 
 
@@ -80,6 +83,7 @@ def _pair_cells(row: PairResult, site_prefix: str | None) -> list[str]:
         _graph_link(fmt_seconds(row.rust.median), row.pair.rust, site_prefix),
         f"**{fmt_ratio(row.speedup.value if row.speedup else None)}**",
         fmt_interval(row.speedup),
+        fmt_ratio(row.work_ratio),
         fmt_change(row.change),
     ]
 
@@ -97,7 +101,7 @@ def _approximate_cells(row: PairResult, site_prefix: str | None) -> list[str]:
     return [first, md_text(row.pair.reason), *rest]
 
 
-_PAIR_HEADER = ["pair", "Python", "Rust", "speedup", "95% interval", "change"]
+_PAIR_HEADER = ["pair", "Python", "Rust", "speedup", "95% interval", "work ratio", "change"]
 
 
 def _latest(series: Series, site_prefix: str | None) -> list[str]:
@@ -110,7 +114,8 @@ def _latest(series: Series, site_prefix: str | None) -> list[str]:
         f"Latest commit: {fmt_commit(latest)}",
         "",
         f"**Overall geometric mean, exact pairs: {fmt_geomean(latest.overall)}**; "
-        f"change since the previous commit: {fmt_change(overall_change)}",
+        f"change since the previous commit: {fmt_change(overall_change)}; "
+        f"work ratio (instructions): {fmt_geomean(latest.work)}",
         "",
         "### Per group (exact pairs)",
         "",

@@ -22,7 +22,7 @@ from asv.results import Results, iter_results_for_machine
 
 from dashbench import speedup as sp
 from dashbench.errors import DashbenchError
-from dashbench.pairs import Pair, load_pairs
+from dashbench.pairs import LANGUAGES, Pair, load_pairs
 
 DEFAULT_PAIRS = "dashbench/pairs.json"
 
@@ -60,6 +60,15 @@ class PairResult:
     rust: Side
     speedup: sp.Speedup | None
     change: float | None  # relative to the previous reported commit; None when either is n/a
+    python_instructions: float | None = None  # callgrind counts of one run of each timed body
+    rust_instructions: float | None = None
+
+    @property
+    def work_ratio(self) -> float | None:
+        """Python instructions / Rust instructions: the speedup's deterministic counterpart."""
+        if not self.python_instructions or not self.rust_instructions:
+            return None
+        return self.python_instructions / self.rust_instructions
 
 
 @dataclass
@@ -68,6 +77,7 @@ class CommitReport:
     rows: list[PairResult]
     groups: dict[str, sp.GeoMean] = field(default_factory=dict)  # exact pairs only
     overall: sp.GeoMean = field(default_factory=lambda: sp.GeoMean(None, 0, 0))  # exact only
+    work: sp.GeoMean = field(default_factory=lambda: sp.GeoMean(None, 0, 0))  # exact only
 
 
 @dataclass
@@ -175,7 +185,8 @@ def _report_commit(
             ratio = sp.speedup(py.median, rs.median)
         prior = before.get(pair.criterion_id)
         change = sp.relative_change(ratio.value if ratio else None, prior.value if prior else None)
-        rows.append(PairResult(pair, py, rs, ratio, change))
+        counts = [sides.get(pair.count(lang), _MISSING).median for lang in LANGUAGES]
+        rows.append(PairResult(pair, py, rs, ratio, change, *counts))
     report = CommitReport(commit, rows)
     by_group: dict[str, list[float | None]] = defaultdict(list)
     for row in rows:
@@ -183,6 +194,7 @@ def _report_commit(
             by_group[row.pair.group].append(row.speedup.value if row.speedup else None)
     report.groups = {g: sp.geomean(v) for g, v in by_group.items()}
     report.overall = sp.geomean(v for values in by_group.values() for v in values)
+    report.work = sp.geomean(r.work_ratio for r in rows if r.pair.exact)
     return report
 
 
@@ -212,8 +224,10 @@ def load_series(
             raise DashbenchError(f"--machine {machine!r}: no results (have: {', '.join(machines)})")
         machines = [machine]
     benchmarks = _benchmark_versions(site)
-    python_names = {p.python for p in pairs}
-    rust_names = {p.rust for p in pairs}
+    # A series exists where the Python side has either metric (an instructions-only nightly
+    # still reports its work ratios).
+    python_names = {p.python for p in pairs} | {p.count("python") for p in pairs}
+    rust_names = {p.rust for p in pairs} | {p.count("rust") for p in pairs}
     series = []
     for name in machines:
         # commit -> env -> benchmark name -> side
