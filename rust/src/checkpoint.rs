@@ -1,6 +1,5 @@
 //! Checkpointers: the executor saves one after every node; tests and users read them back.
 
-use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{GraphError, Result};
 use crate::graph::GraphState;
+use crate::hash::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint<S> {
@@ -41,7 +41,7 @@ pub struct MemoryCheckpointer<S> {
 impl<S> Default for MemoryCheckpointer<S> {
     fn default() -> Self {
         Self {
-            threads: Mutex::new(HashMap::new()),
+            threads: Mutex::new(HashMap::default()),
         }
     }
 }

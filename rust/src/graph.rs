@@ -1,6 +1,6 @@
 //! The graph builder and its compile-time validation.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::callback::Callback;
 use crate::checkpoint::Checkpointer;
 use crate::error::{GraphError, Result};
+use crate::hash::{HashMap, HashSet};
 
 /// The reserved target that ends a run.
 pub const END: &str = "__end__";
@@ -75,7 +76,7 @@ impl<S: GraphState> Default for StateGraph<S> {
 impl<S: GraphState> StateGraph<S> {
     pub fn new() -> Self {
         Self {
-            nodes: HashMap::new(),
+            nodes: HashMap::default(),
             node_order: Vec::new(),
             edges: Vec::new(),
             entry: None,
@@ -155,7 +156,7 @@ impl<S: GraphState> StateGraph<S> {
         if !self.nodes.contains_key(&entry) {
             return Err(GraphError::UnknownNode(entry));
         }
-        let mut edges = HashMap::new();
+        let mut edges = HashMap::default();
         for (from, edge) in self.edges {
             if !self.nodes.contains_key(&from) {
                 return Err(GraphError::UnknownNode(from));
@@ -205,7 +206,7 @@ impl<S: MergeableState> StateGraph<S> {
 }
 
 fn reachable_from<'a, S>(entry: &'a str, edges: &'a HashMap<String, Edge<S>>) -> HashSet<&'a str> {
-    let mut seen = HashSet::from([entry]);
+    let mut seen: HashSet<&str> = [entry].into_iter().collect();
     let mut queue = VecDeque::from([entry]);
     while let Some(node) = queue.pop_front() {
         for target in edges.get(node).map(Edge::targets).unwrap_or_default() {

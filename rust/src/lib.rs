@@ -9,8 +9,10 @@ pub mod checkpoint;
 pub mod error;
 pub mod executor;
 pub mod graph;
+pub mod hash;
 pub mod states;
 pub mod stream;
+pub mod workloads;
 
 pub use callback::{Callback, CollectingCallback, GraphEvent};
 pub use checkpoint::{Checkpoint, Checkpointer, FileCheckpointer, MemoryCheckpointer};

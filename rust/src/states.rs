@@ -1,10 +1,9 @@
-//! The five benchmark states of DashFlow's suite (WORKLOADS.md §1), with their merge rules.
-
-use std::collections::HashMap;
+//! The five benchmark states of DashFlow's suite (docs/workloads.md), with their merge rules.
 
 use serde::{Deserialize, Serialize};
 
 use crate::graph::MergeableState;
+use crate::hash::HashMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SimpleState {
@@ -43,10 +42,12 @@ impl ComplexState {
     pub fn new() -> Self {
         Self {
             messages: vec!["Initial message".to_string()],
-            metadata: HashMap::from([
+            metadata: [
                 ("user".to_string(), "test_user".to_string()),
                 ("session".to_string(), "test_session".to_string()),
-            ]),
+            ]
+            .into_iter()
+            .collect(),
             counter: 0,
             status: "initialized".to_string(),
             next: String::new(),

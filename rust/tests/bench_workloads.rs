@@ -1,9 +1,28 @@
-//! The 48-id suite's graphs produce the paths and final states WORKLOADS.md §4 gives, so the
-//! benchmarks time the intended work. The bench file is compiled in as a module.
+//! The 48-id suite's graphs produce the paths and final states docs/workloads.md gives (one
+//! section per group), so the benchmarks time the intended work.
 
-#[allow(dead_code)]
-#[path = "../benches/graph_benchmarks.rs"]
-mod suite;
+/// The library's graph builders, by group.
+mod suite {
+    pub use dashbench_graph::workloads::checkpointing::{
+        checkpoint_3_nodes, checkpoint_5_nodes, file_checkpointed, memory_checkpointed,
+    };
+    pub use dashbench_graph::workloads::compilation::{complex_10_nodes, conditional_graph, simple_3_nodes};
+    pub use dashbench_graph::workloads::conditional_branching::{binary_conditional, loop_5, multi_branch};
+    pub use dashbench_graph::workloads::event_streaming::{stream_3_nodes_complex, stream_5_nodes, stream_parallel};
+    pub use dashbench_graph::workloads::parallel_execution::{fanout_3_workers, fanout_5_heavy, two_stage};
+    pub use dashbench_graph::workloads::read_only_optimization::{
+        large_mutating_3_nodes, mutating_5_nodes, read_only_chain,
+    };
+    pub use dashbench_graph::workloads::real_world_scenarios::{batch_pipeline, customer_service, financial_analysis};
+    pub use dashbench_graph::workloads::sequential_execution::{
+        sequential_10_stress, sequential_3_simple, sequential_5_complex,
+    };
+    pub use dashbench_graph::workloads::state_cloning::{
+        large_3_nodes, medium_3_nodes, medium_parallel, small_3_nodes,
+    };
+    pub use dashbench_graph::workloads::stress_tests::{deep_nesting, hundred_nodes, long_running, wide_fanout};
+    pub use dashbench_graph::workloads::tracing_overhead::tracing_parallel;
+}
 
 use std::sync::Arc;
 

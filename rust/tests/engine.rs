@@ -1,9 +1,5 @@
 //! Behaviour of the engine: routing, merge, recursion limit, checkpoints, callbacks, streams.
 
-#[allow(dead_code)]
-#[path = "../benches/graph_benchmarks.rs"]
-mod suite; // the benchmarks' graphs double as engine fixtures
-
 use std::sync::Arc;
 
 use dashbench_graph::states::{ComplexState, LargeState, MediumState, SimpleState, SmallState};
@@ -11,6 +7,8 @@ use dashbench_graph::{
     bincode, Checkpointer, CollectingCallback, CompiledGraph, FileCheckpointer, GraphError, GraphEvent,
     MemoryCheckpointer, MergeableState, StateGraph, StreamEvent, StreamMode, END,
 };
+// The benchmarks' graphs double as engine fixtures.
+use dashbench_graph::workloads as suite;
 
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Runtime::new().expect("runtime").block_on(future)

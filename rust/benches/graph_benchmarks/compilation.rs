@@ -1,0 +1,14 @@
+//! docs/workloads.md §compilation
+
+use criterion::Criterion;
+use dashbench_graph::workloads::{self, compilation::GROUP};
+
+use super::timer::Timer;
+
+pub fn compilation(c: &mut Criterion) {
+    let mut group = c.benchmark_group(GROUP);
+    for workload in workloads::group(GROUP) {
+        group.bench_function(workload.function, |b| workload.run(&mut Timer(b)));
+    }
+    group.finish();
+}

@@ -1,0 +1,14 @@
+//! docs/workloads.md §event_streaming
+
+use criterion::Criterion;
+use dashbench_graph::workloads::{self, event_streaming::GROUP};
+
+use super::timer::Timer;
+
+pub fn event_streaming(c: &mut Criterion) {
+    let mut group = c.benchmark_group(GROUP);
+    for workload in workloads::group(GROUP) {
+        group.bench_function(workload.function, |b| workload.run(&mut Timer(b)));
+    }
+    group.finish();
+}

@@ -1,0 +1,103 @@
+//! docs/workloads.md §checkpointing: a checkpoint saved after every node, in memory or on disk.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use super::build::{invoke, linear_complex, processor_loop};
+use super::{entry, Entry, Harness};
+use crate::states::ComplexState;
+use crate::{CompiledGraph, FileCheckpointer, MemoryCheckpointer, StateGraph};
+
+pub const GROUP: &str = "checkpointing";
+
+pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
+    vec![
+        entry("memory_checkpoint_3_nodes", |h| {
+            let graph = memory_checkpointed(checkpoint_3_nodes(), "bench_thread_1");
+            invoke(h, &graph, ComplexState::new)
+        }),
+        entry("memory_checkpoint_5_nodes", |h| {
+            let graph = memory_checkpointed(checkpoint_5_nodes(), "bench_thread_2");
+            invoke(h, &graph, ComplexState::new)
+        }),
+        entry("memory_checkpoint_loop_5_iterations", |h| {
+            let graph = memory_checkpointed(processor_loop(5), "bench_thread_3");
+            invoke(h, &graph, ComplexState::new)
+        }),
+        entry("file_checkpoint_3_nodes", |h| {
+            let (graph, _dir) = file_checkpointed(checkpoint_3_nodes(), "bench_file_thread_1");
+            invoke(h, &graph, ComplexState::new)
+        }),
+        entry("file_checkpoint_5_nodes", |h| {
+            let (graph, _dir) = file_checkpointed(checkpoint_5_nodes(), "bench_file_thread_2");
+            invoke(h, &graph, ComplexState::new)
+        }),
+    ]
+}
+
+/// A directory under $TMPDIR for one sample's file checkpoints, removed when the sample ends.
+pub struct ScratchDir(pub PathBuf);
+
+impl ScratchDir {
+    /// Zero-padded pid and sequence keep the path's length, and so the timed path handling,
+    /// the same from run to run.
+    pub fn new() -> Self {
+        static SEQ: AtomicU64 = AtomicU64::new(0);
+        let name = format!(
+            "dashflow_bench_{:010}_{:06}",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        );
+        Self(std::env::temp_dir().join(name))
+    }
+}
+
+impl Default for ScratchDir {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn node_completed(i: usize) -> String {
+    format!("Node {i} completed")
+}
+
+pub fn memory_checkpointed(graph: StateGraph<ComplexState>, thread_id: &str) -> CompiledGraph<ComplexState> {
+    let saver = Arc::new(MemoryCheckpointer::new());
+    graph
+        .compile()
+        .expect("valid graph")
+        .with_checkpointer(saver)
+        .with_thread_id(thread_id)
+}
+
+pub fn file_checkpointed(
+    graph: StateGraph<ComplexState>,
+    thread_id: &str,
+) -> (CompiledGraph<ComplexState>, ScratchDir) {
+    let dir = ScratchDir::new();
+    let saver = Arc::new(FileCheckpointer::new(&dir.0).expect("scratch directory"));
+    (
+        graph
+            .compile()
+            .expect("valid graph")
+            .with_checkpointer(saver)
+            .with_thread_id(thread_id),
+        dir,
+    )
+}
+
+pub fn checkpoint_3_nodes() -> StateGraph<ComplexState> {
+    linear_complex("node", 1..=3, node_completed, 0)
+}
+
+pub fn checkpoint_5_nodes() -> StateGraph<ComplexState> {
+    linear_complex("node", 1..=5, node_completed, 10)
+}

@@ -1,0 +1,53 @@
+//! docs/workloads.md §compilation: build + compile, timed together.
+
+use super::build::{chain, linear_complex, names, route_by_next};
+use super::{entry, Entry, Harness};
+use crate::states::{ComplexState, SimpleState};
+use crate::{StateGraph, END};
+
+pub const GROUP: &str = "compilation";
+
+pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
+    vec![
+        entry("simple_graph_3_nodes", |h| {
+            h.iter(|| simple_3_nodes().compile().expect("valid graph"))
+        }),
+        entry("complex_graph_10_nodes", |h| {
+            h.iter(|| complex_10_nodes().compile().expect("valid graph"))
+        }),
+        entry("graph_with_conditionals", |h| {
+            h.iter(|| conditional_graph().compile().expect("valid graph"))
+        }),
+    ]
+}
+
+pub fn simple_3_nodes() -> StateGraph<SimpleState> {
+    chain(&names("node", 1..=3), |_| {
+        |mut s: SimpleState| {
+            s.counter += 1;
+            s
+        }
+    })
+}
+
+pub fn complex_10_nodes() -> StateGraph<ComplexState> {
+    linear_complex("node", 0..=9, |i| format!("Processed by node{i}"), 0)
+}
+
+pub fn conditional_graph() -> StateGraph<ComplexState> {
+    let mut graph = StateGraph::new();
+    graph.add_node("start", |mut s: ComplexState| {
+        s.counter = 0;
+        s.next = "process".to_string();
+        s
+    });
+    graph.add_node("process", |mut s: ComplexState| {
+        s.counter += 1;
+        s.next = if s.counter >= 3 { "end" } else { "continue" }.to_string();
+        s
+    });
+    graph.add_edge("start", "process");
+    graph.add_conditional_edges("process", route_by_next, [("continue", "process"), ("end", END)]);
+    graph.set_entry_point("start");
+    graph
+}

@@ -1,0 +1,61 @@
+//! docs/workloads.md §read_only_optimization: a collecting callback on read-only vs mutating
+//! chains (read-only nodes skip the state diff).
+
+use std::sync::Arc;
+
+use super::build::{chain, invoke, linear_complex, names};
+use super::{entry, Entry, Harness};
+use crate::states::{ComplexState, LargeState};
+use crate::{CollectingCallback, CompiledGraph, GraphState, StateGraph, END};
+
+pub const GROUP: &str = "read_only_optimization";
+
+pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
+    vec![
+        entry("5_read_only_nodes_with_callbacks", |h| {
+            invoke(h, &observed(read_only_chain::<ComplexState>(5)), ComplexState::new)
+        }),
+        entry("5_mutating_nodes_with_callbacks", |h| {
+            invoke(h, &observed(mutating_5_nodes()), ComplexState::new)
+        }),
+        entry("3_read_only_nodes_large_state", |h| {
+            invoke(h, &observed(read_only_chain::<LargeState>(3)), LargeState::new)
+        }),
+        entry("3_mutating_nodes_large_state", |h| {
+            invoke(h, &observed(large_mutating_3_nodes()), LargeState::new)
+        }),
+    ]
+}
+
+/// Per sample: one collecting callback that keeps every event, as DashFlow's does.
+pub fn observed<S: GraphState>(graph: StateGraph<S>) -> CompiledGraph<S> {
+    graph
+        .compile()
+        .expect("valid graph")
+        .with_callback(Arc::new(CollectingCallback::<S>::new()))
+}
+
+pub fn read_only_chain<S: GraphState>(count: usize) -> StateGraph<S> {
+    let names = names("node", 1..=count);
+    let mut graph = StateGraph::new();
+    for (i, name) in names.iter().enumerate() {
+        graph.add_read_only_node(name, |s: S| s);
+        graph.add_edge(name, names.get(i + 1).map_or(END, String::as_str));
+    }
+    graph.set_entry_point(&names[0]);
+    graph
+}
+
+pub fn mutating_5_nodes() -> StateGraph<ComplexState> {
+    linear_complex("node", 1..=5, |_| "Mutated".to_string(), 0)
+}
+
+pub fn large_mutating_3_nodes() -> StateGraph<LargeState> {
+    chain(&names("node", 1..=3), |k| {
+        let message = format!("Node {} processed", k + 1);
+        move |mut s: LargeState| {
+            s.messages.push(message.clone());
+            s
+        }
+    })
+}

@@ -1,0 +1,106 @@
+//! docs/workloads.md §state_cloning: clone and serialize each state size, and small graphs over
+//! each.
+
+use super::build::{chain, fan_out, invoke, names, on_state};
+use super::{entry, Entry, Harness};
+use crate::bincode;
+use crate::states::{LargeState, MediumState, SmallState};
+use crate::{CompiledGraph, StateGraph, END};
+
+pub const GROUP: &str = "state_cloning";
+
+fn json<S: serde::Serialize>(s: &S) -> String {
+    serde_json::to_string(s).expect("serializable")
+}
+
+fn binary<S: serde::Serialize>(s: &S) -> Vec<u8> {
+    bincode::serialize(s).expect("serializable")
+}
+
+pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
+    vec![
+        entry("small_state_clone", |h| on_state(h, SmallState::new, SmallState::clone)),
+        entry("medium_state_clone", |h| {
+            on_state(h, MediumState::new, MediumState::clone)
+        }),
+        entry("large_state_clone", |h| on_state(h, LargeState::new, LargeState::clone)),
+        entry("small_state_3_nodes", |h| invoke(h, &small_3_nodes(), SmallState::new)),
+        entry("medium_state_3_nodes", |h| {
+            invoke(h, &medium_3_nodes(), MediumState::new)
+        }),
+        entry("large_state_3_nodes", |h| invoke(h, &large_3_nodes(), LargeState::new)),
+        entry("medium_state_parallel_3_workers", |h| {
+            invoke(h, &medium_parallel(), MediumState::new)
+        }),
+        entry("small_state_json_serialize", |h| on_state(h, SmallState::new, json)),
+        entry("medium_state_json_serialize", |h| on_state(h, MediumState::new, json)),
+        entry("large_state_json_serialize", |h| on_state(h, LargeState::new, json)),
+        entry("small_state_bincode_serialize", |h| {
+            on_state(h, SmallState::new, binary)
+        }),
+        entry("medium_state_bincode_serialize", |h| {
+            on_state(h, MediumState::new, binary)
+        }),
+        entry("large_state_bincode_serialize", |h| {
+            on_state(h, LargeState::new, binary)
+        }),
+    ]
+}
+
+fn medium_node(i: usize) -> impl Fn(MediumState) -> MediumState {
+    move |mut s| {
+        s.data.push(format!("Node {i} processed"));
+        s.counters[i % 100] += 1;
+        s
+    }
+}
+
+fn large_node(i: usize) -> impl Fn(LargeState) -> LargeState {
+    move |mut s| {
+        s.messages.push(format!("Node {i} processed"));
+        s.data_blocks[i][0] = i as u8;
+        s
+    }
+}
+
+pub fn medium_parallel() -> CompiledGraph<MediumState> {
+    let workers = names("worker", 1..=3);
+    let mut graph = StateGraph::new();
+    graph
+        .add_node("start", |s: MediumState| s)
+        .add_node("collect", |s: MediumState| s);
+    for (k, name) in workers.iter().enumerate() {
+        let i = k + 1;
+        graph.add_node(name, move |mut s: MediumState| {
+            s.data.push(format!("Worker {i} processed"));
+            s.counters[i] += 1;
+            s
+        });
+    }
+    fan_out(&mut graph, "start", &workers, "collect");
+    graph.add_edge("collect", END).set_entry_point("start");
+    graph.compile_with_merge().expect("valid graph")
+}
+
+pub fn small_3_nodes() -> CompiledGraph<SmallState> {
+    let graph = chain(&names("node", 1..=3), |_| {
+        |mut s: SmallState| {
+            s.counter += 1;
+            s.value += 1.5;
+            s
+        }
+    });
+    graph.compile().expect("valid graph")
+}
+
+pub fn medium_3_nodes() -> CompiledGraph<MediumState> {
+    chain(&names("node", 1..=3), |k| medium_node(k + 1))
+        .compile()
+        .expect("valid graph")
+}
+
+pub fn large_3_nodes() -> CompiledGraph<LargeState> {
+    chain(&names("node", 1..=3), |k| large_node(k + 1))
+        .compile()
+        .expect("valid graph")
+}

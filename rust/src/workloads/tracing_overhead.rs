@@ -1,0 +1,43 @@
+//! docs/workloads.md §tracing_overhead: the plain invoke path with no subscriber.
+
+use super::build::{insert_items, invoke, set_status, worker_fanout};
+use super::checkpointing::{checkpoint_3_nodes, checkpoint_5_nodes, memory_checkpointed};
+use super::{entry, Entry, Harness};
+use crate::states::ComplexState;
+use crate::CompiledGraph;
+
+pub const GROUP: &str = "tracing_overhead";
+
+pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
+    vec![
+        entry("5_nodes_no_subscriber", |h| {
+            let graph = checkpoint_5_nodes().compile().expect("valid graph");
+            invoke(h, &graph, ComplexState::new)
+        }),
+        entry("parallel_3_workers_no_subscriber", |h| {
+            invoke(h, &tracing_parallel(), ComplexState::new)
+        }),
+        entry("checkpoint_3_nodes_no_subscriber", |h| {
+            let graph = memory_checkpointed(checkpoint_3_nodes(), "bench_tracing_overhead");
+            invoke(h, &graph, ComplexState::new)
+        }),
+    ]
+}
+
+/// Compiled with merge: DashFlow's plain `compile()` rejects the fan-out
+/// (docs/workloads.md §tracing_overhead).
+pub fn tracing_parallel() -> CompiledGraph<ComplexState> {
+    let worker = |i| {
+        move |mut s: ComplexState| {
+            s.messages.push(format!("Worker {i} processing"));
+            insert_items(&mut s, &format!("worker{i}"), 20, |j| format!("result_{j}"));
+            s
+        }
+    };
+    worker_fanout(
+        ("start", set_status("started")),
+        1..=3,
+        worker,
+        ("collect", set_status("collected")),
+    )
+}
