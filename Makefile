@@ -7,11 +7,12 @@ PY         := $(VENV)/bin/python
 DASHBENCH  := $(VENV)/bin/dashbench
 STAMP      := $(VENV)/.installed
 
-# Debian packages: Rust crates for the offline Criterion build, and Chromium for the browser test.
+# Debian packages: Rust crates for the offline Criterion build, valgrind (and a C compiler for
+# its client-request shim) for the instruction counts, and Chromium for the browser test.
 APT_PACKAGES := librust-criterion-dev librust-serde-dev librust-serde-derive-dev \
-                librust-serde-json-dev librust-tokio-dev chromium chromium-driver
+                librust-serde-json-dev librust-tokio-dev valgrind gcc chromium chromium-driver
 
-.PHONY: setup system python node demo test lint clean
+.PHONY: setup system python node demo test check lint clean
 
 setup: system python node
 
@@ -41,6 +42,11 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest -ra
+
+# The edit-test loop: unit and small integration tests (no cargo bench, no asv environment, no
+# browser), a few minutes.
+check: setup
+	$(PY) -m pytest -ra -m "not slow and not browser"
 
 lint: python
 	$(VENV)/bin/ruff check .

@@ -35,6 +35,10 @@ class PreparedState(Calibrated):
 
     make: Callable[[], Any]
     repeat = (10, 30, 3.0)
+    # The bodies only read the state, so the instruction count may run ``number`` calls on
+    # one setup, as Criterion's iterations do: a single call of a few thousand instructions
+    # would let allocator and address effects show as noise.
+    calls_share_setup = True
 
     def setup(self) -> None:
         self.state = self.make()

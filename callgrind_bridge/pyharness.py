@@ -12,8 +12,9 @@ This file runs as a script with no package around it, so it imports nothing of i
 
 Sources of run-to-run noise it removes, in this process only:
 - the wall clock: ``time.time``/``time_ns`` advance by 1 µs a call from a fixed start, and
-  OS randomness comes from a seeded generator. LangGraph puts both into ids that end up as
-  dict keys, and a different key probes a dict differently;
+  OS randomness and temporary names come from seeded generators. LangGraph and SQLite put
+  them into ids and paths that end up as dict keys, and a different key probes a dict
+  differently;
 - forced GIL hand-offs: under valgrind the body runs ~50x slower, so the 5 ms switch interval
   would interrupt it far more often than natively; the interval is raised so threads switch
   when they block, as they mostly do natively;
@@ -30,6 +31,7 @@ import json
 import os
 import random
 import sys
+import tempfile
 import time
 import traceback
 
@@ -50,34 +52,47 @@ def make_deterministic() -> None:
     seeded = random.Random(0)
     random.seed(0)
     os.urandom = seeded.randbytes  # type: ignore[assignment]
+    names = tempfile._get_candidate_names()  # temp names feed dict keys too
+    names._rng, names._rng_pid = random.Random(1), os.getpid()
     time.time = fixed_time  # type: ignore[assignment]
     time.time_ns = fixed_time_ns  # type: ignore[assignment]
     sys.setswitchinterval(SWITCH_INTERVAL)
 
 
-def report(index: int, name: str, status: str, error: str | None = None) -> None:
-    line = {"index": index, "id": name, "status": status}
-    if error is not None:
-        line["error"] = error
-    print(json.dumps(line), flush=True)
+def report(index: int, name: str, status: str, **extra: object) -> None:
+    print(json.dumps({"index": index, "id": name, "status": status, **extra}), flush=True)
 
 
-def measure(shim: ctypes.CDLL, index: int, name: str, benchmark, iterations: int) -> None:
+def calls_per_run(benchmark) -> int:
+    """``number`` calls per counted run where the class says calls may share one setup (its
+    body only reads what setup prepared); otherwise one call, as asv re-runs setup per call."""
+    owner = getattr(benchmark.func, "__self__", None)
+    if getattr(owner, "calls_share_setup", False):
+        return max(1, int(getattr(benchmark, "number", 1) or 1))
+    return 1
+
+
+def measure(
+    shim: ctypes.CDLL, index: int, name: str, benchmark, iterations: int, started: float
+) -> None:
+    calls = calls_per_run(benchmark)
     for run in range(iterations):
         if run:
             benchmark.do_teardown()
         if benchmark.do_setup():  # NotImplementedError in setup: n/a here, as in asv
-            report(index, name, "skipped", "setup raised NotImplementedError")
+            report(index, name, "skipped", error="setup raised NotImplementedError")
             return
         params = benchmark._build_params()
+        body = benchmark.func
         gc.collect()
         shim.dashbench_zero()
         shim.dashbench_start()
-        benchmark.func(*params)
+        for _ in range(calls):
+            body(*params)
         shim.dashbench_stop()
         shim.dashbench_dump(f"dashbench {index} {run}".encode())
     benchmark.do_teardown()
-    report(index, name, "ok")
+    report(index, name, "ok", calls=calls, seconds=round(time.monotonic() - started, 2))
 
 
 def main() -> int:
@@ -93,10 +108,11 @@ def main() -> int:
 
     for index, name in enumerate(args.names):
         try:
+            started = time.monotonic()
             benchmark = get_benchmark_from_name(args.benchmarks, name)
-            measure(shim, index, name, benchmark, args.iterations)
+            measure(shim, index, name, benchmark, args.iterations, started)
         except Exception:  # one broken id must not stop the others
-            report(index, name, "failed", traceback.format_exc(limit=5))
+            report(index, name, "failed", error=traceback.format_exc(limit=5))
     return 0
 
 

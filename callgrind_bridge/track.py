@@ -35,6 +35,11 @@ def environment_name() -> str | None:
     return os.environ.get("ASV_ENV_NAME") or None
 
 
+def count_filter() -> str | None:
+    """$DASHBENCH_COUNTS_FILTER: a regex on Criterion ids, or None for every id."""
+    return os.environ.get(FILTER_VAR) or None
+
+
 def autorun(language: str) -> bool:
     """Whether a missing count of ``language`` may be measured on the spot."""
     value = os.environ.get(AUTORUN_VAR, "1").strip().lower()
@@ -54,7 +59,7 @@ def entry_for(
         entry = store.get(commit, language, env)
         if entry is not None and item.criterion_id in entry.covered():
             return entry
-        wanted = os.environ.get(FILTER_VAR) or None
+        wanted = count_filter()
         if wanted and not re.search(wanted, item.criterion_id):
             wanted = f"^{re.escape(item.criterion_id)}$"
         options = PassOptions(filter=wanted)

@@ -6,8 +6,9 @@ they zero the counters, switch instrumentation on, run the body, switch it off a
 counters with the label ``dashbench <n> <i>`` (n: the id's position in the request, i: the
 run); after each id they print one JSON line ``{"index", "id", "status"[, "error"]}``.
 
-Determinism: a fixed hash seed and, through ``setarch -R``, no address-space randomisation,
-so dict and set layouts (and so the instructions spent probing them) repeat run to run.
+Determinism: a fixed hash seed, a fixed malloc mmap threshold and, through ``setarch -R``, no
+address-space randomisation, so dict and set layouts and buffer growth (and so the instructions
+spent on them) repeat run to run.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from rust_bridge.errors import BridgeError
 PACKAGE_HINT = "install Debian's 'valgrind' package (apt-get install valgrind)"
 FLAGS = ("--tool=callgrind", "--instr-atstart=no")
 LABEL = re.compile(r"^dashbench (\d+) (\d+)$")
-DETERMINISM_ENV = {"PYTHONHASHSEED": "0"}
+# A fixed mmap threshold turns off glibc's sliding one, which otherwise moves with the heap's
+# history and decides whether a growing buffer is copied in user space or remapped.
+DETERMINISM_ENV = {"PYTHONHASHSEED": "0", "GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=131072"}
 
 Progress = Callable[[str], None]
 
@@ -111,7 +114,8 @@ def run_harness(
                 continue
             run.statuses[status["index"]] = status
             if progress is not None:
-                progress(f"  {status['id']}: {status['status']}")
+                took = f" in {status['seconds']} s" if "seconds" in status else ""
+                progress(f"  {status['id']}: {status['status']}{took}")
     run.returncode = proc.returncode
     run.counts = read_dumps(out_dir)
     tail = other[-20:]

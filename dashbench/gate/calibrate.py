@@ -48,7 +48,7 @@ from asv.results import iter_results_for_machine
 from asv.util import load_json
 
 from dashbench.errors import DashbenchError
-from dashbench.gate.project import Project, language_of, load_project
+from dashbench.gate.project import Project, language_of, load_project, metric_of
 from dashbench.gate.steps import find_steps_up
 from rust_bridge.fs import write_json_atomically
 
@@ -127,9 +127,16 @@ def detected(runs: Sequence[Run], threshold: float, step: float, window: int = W
     return True
 
 
-def calibrate_one(
-    name: str, runs: Sequence[Run], margin: float, floor: float, target: float
-) -> Calibration:
+@dataclass(frozen=True)
+class Limits:
+    """Threshold floor and detection target of one metric."""
+
+    floor: float
+    target: float
+
+
+def calibrate_one(name: str, runs: Sequence[Run], margin: float, limits: Limits) -> Calibration:
+    floor, target = limits.floor, limits.target
     medians = [r.value for r in runs]
     spread = max(abs(a / b - 1.0) for a, b in itertools.permutations(medians, 2))
     threshold = round(max(floor, margin * spread), 3)
@@ -169,6 +176,10 @@ def collect(results_dir: Path, machines: Sequence[str]) -> dict[str, list[Run]]:
     return found
 
 
+def _metric(name: str) -> str:
+    return "instructions" if metric_of(name) == "instructions" else "time"
+
+
 def _run_config(project: Project, workdir: Path, index: int) -> Path:
     """A config of our own per run: private results/env, and a Criterion store per run."""
     conf = load_json(str(project.config_path), js_comments=True)
@@ -176,10 +187,11 @@ def _run_config(project: Project, workdir: Path, index: int) -> Path:
     run_dir = workdir / f"run-{index}"
     run_dir.mkdir(parents=True, exist_ok=True)
     own = dict(conf.get("dashbench") or {})
-    for key in ("criterion_manifest", "pairs"):
+    for key in ("criterion_manifest", "pairs", "count_manifest"):
         if key in own:
             own[key] = str(root / own[key])
     own["criterion_store"] = str(run_dir / "criterion")
+    own["count_store"] = str(run_dir / "counts")  # every run counts again
     conf.update(
         repo=str(project.site.conf.repo),
         benchmark_dir=str(root / conf.get("benchmark_dir", "benchmarks")),
@@ -336,10 +348,17 @@ def run(args: argparse.Namespace) -> int:
     usable = {k: v for k, v in runs.items() if len(v) >= 2}
     if not usable:
         raise DashbenchError(f"{results_dir}: no benchmark measured in two or more A/A runs")
+    limits = {
+        "time": Limits(args.floor, args.target),
+        "instructions": Limits(args.count_floor, args.count_target),
+    }
     calibrations = [
-        calibrate_one(name, r, args.margin, args.floor, args.target) for name, r in usable.items()
+        calibrate_one(name, r, args.margin, limits[_metric(name)]) for name, r in usable.items()
     ]
-    print(summary(calibrations, args.target))
+    for metric, limit in limits.items():
+        chosen = [c for c in calibrations if _metric(c.benchmark) == metric]
+        if chosen:
+            print(summary(chosen, limit.target))
     if args.output:
         write_json_atomically(
             Path(args.output),
@@ -350,6 +369,8 @@ def run(args: argparse.Namespace) -> int:
                     "margin": args.margin,
                     "floor": args.floor,
                     "target": args.target,
+                    "count_floor": args.count_floor,
+                    "count_target": args.count_target,
                 },
                 "calibrations": [asdict(c) for c in calibrations],
             },
@@ -358,7 +379,10 @@ def run(args: argparse.Namespace) -> int:
     if args.write:
         write_thresholds(project, calibrations)
         print(f"wrote {len(calibrations)} thresholds to {project.config_path}")
-        efforts = efforts_for(calibrations, args.target)
+        timed = [c for c in calibrations if _metric(c.benchmark) == "time"]
+        if not timed:
+            return 0  # an instructions-only calibration leaves the rounds alone
+        efforts = efforts_for(timed, args.target)
         path = write_efforts(project, efforts)
         print(f"wrote {len(efforts)} rounds multipliers to {path}")
     return 0
@@ -394,6 +418,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "code-layout shifts a rebuild brings)",
     )
     parser.add_argument("--target", type=float, default=0.10, help="slowdown to detect (10%%)")
+    parser.add_argument(
+        "--count-floor",
+        type=float,
+        default=0.005,
+        help="lowest threshold of an instruction count (default 0.5%%: counts repeat to about "
+        "0.1%%, and a rebuilt commit may move a Python count by a little)",
+    )
+    parser.add_argument(
+        "--count-target",
+        type=float,
+        default=0.02,
+        help="slowdown an instruction count must detect (2%%)",
+    )
     parser.add_argument("--output", help="write the calibration as JSON here")
     parser.add_argument(
         "--write",

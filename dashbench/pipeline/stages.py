@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from asv.util import UserError
 
 from callgrind_bridge.manifest import load_manifest as load_manifest_of_counts
-from callgrind_bridge.passes import rust_pass
+from callgrind_bridge.passes import PassOptions, rust_pass, wanted_ids
 from callgrind_bridge.store import CountStore
+from callgrind_bridge.track import count_filter
 from dashbench.errors import DashbenchError
 from dashbench.pipeline import ledger
 from dashbench.pipeline.asvjob import AsvJob
@@ -102,13 +103,18 @@ def rust_count_stage(job: AsvJob, commit: str, progress: Progress) -> None:
     """
     settings = load_settings(job.project.config_path)
     items = load_manifest_of_counts(settings.count_manifest)
-    entry = CountStore(settings.count_store).get(commit, "rust")
-    if entry is not None and {i.criterion_id for i in items} <= entry.covered():
-        progress.say(f"rust counts {commit[:8]}: already in the count store, skipped")
-        return
+    options = PassOptions(filter=count_filter())
     try:
+        todo = wanted_ids(items, options, CountStore(settings.count_store).get(commit, "rust"))
+        if not todo:
+            progress.say(f"rust counts {commit[:8]}: already in the count store, skipped")
+            return
         entry = rust_pass(
-            settings, commit, items, progress=lambda line: print(line, file=sys.stderr, flush=True)
+            settings,
+            commit,
+            items,
+            options=options,
+            progress=lambda line: print(line, file=sys.stderr, flush=True),
         )
     except BridgeError as exc:
         print(f"warning: Rust counts at {commit[:8]}: {exc}", file=sys.stderr)
