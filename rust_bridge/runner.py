@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import datetime
 import os
 import platform
@@ -72,6 +73,8 @@ def run_commit(
     otherwise a worktree is made at a fixed path beside the shared target dir.
     """
     options = options or RunOptions()
+    if not options.quick and not options.extra_args:
+        options = dataclasses.replace(options, extra_args=settings.criterion_args)
     commit = resolve_commit(settings.git_dir, commit)
     store = store or CriterionStore(settings.store)
     target_dir = settings.cargo_target_dir()

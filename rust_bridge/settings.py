@@ -38,6 +38,7 @@ class Settings:
     count_store: Path
     conf_path: Path | None = None
     repo: Path | None = None  # asv's "repo" when it is a local checkout; else ``root``
+    criterion_args: tuple[str, ...] = ()  # Criterion's effort for full (not --quick) runs
 
     @property
     def git_dir(self) -> Path:
@@ -64,6 +65,7 @@ def load_settings(conf: Path | str | None = None, root: Path | None = None) -> S
     path = _find_conf(conf, root)
     values: dict[str, Any] = dict(DEFAULTS)
     repo = None
+    criterion_args: list[str] = []
     if path is not None:
         try:
             conf = Config.load(str(path))
@@ -75,6 +77,11 @@ def load_settings(conf: Path | str | None = None, root: Path | None = None) -> S
         if not isinstance(own, dict):
             raise BridgeError(f"{path}: the 'dashbench' key must be an object")
         values.update({k: v for k, v in own.items() if k in DEFAULTS})
+        criterion_args = own.get("criterion_args", [])
+        if not isinstance(criterion_args, list) or not all(
+            isinstance(a, str) for a in criterion_args
+        ):
+            raise BridgeError(f"{path}: dashbench.criterion_args must be a list of strings")
         base = path.parent
     else:
         base = Path(root or Path.cwd())
@@ -89,6 +96,7 @@ def load_settings(conf: Path | str | None = None, root: Path | None = None) -> S
         count_store=base / values["count_store"],
         conf_path=path,
         repo=repo,
+        criterion_args=tuple(criterion_args),
     )
 
 
