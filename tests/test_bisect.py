@@ -44,7 +44,9 @@ def test_names_the_culprit_in_either_language(toy_venv, capsys, name, culprit) -
 
 def test_pair_id_picks_the_side(toy_venv, capsys) -> None:
     root, shas = toy_venv
-    code, found, err = bisect(root, capsys, PAIR_ID, shas[3], shas[6], "--lang", "rust")
+    code, found, err = bisect(
+        root, capsys, PAIR_ID, shas[3], shas[6], "--lang", "rust", "--metric", "time"
+    )
     assert code == 0, err
     assert (found["benchmark"], found["commit"]) == (RUST, shas[4])
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(shutil.which("valgrind") is None, reason="needs 
 
 COMMIT = "c" * 40
 
-SUITE = '''
+SUITE = """
 import os
 
 
@@ -64,7 +64,7 @@ class NotHere:
 class Crash:
     def time_crash(self):
         os.abort()
-'''
+"""
 
 ITEMS = [
     CountedId("toy/loop", "toy.Loop.time_loop"),

@@ -75,6 +75,17 @@ class rust_missing:
 '''
 
 
+# Instruction counts of the approximate pair, one module per language as in the real suite;
+# the report divides them into the work ratio.
+_COUNTS = """
+class inject:
+    unit = "instructions"
+
+    def track_other(self):
+        return {count}
+"""
+
+
 def table_rows(page: str) -> list[list[str]]:
     """The cells of every body row of every table in a rendered page."""
     rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
@@ -101,6 +112,11 @@ def build_injection_project(root: Path) -> Path:
     (project / "benchmarks").mkdir(parents=True)
     (project / "benchmarks" / "__init__.py").write_text("")
     (project / "benchmarks" / "bench.py").write_text(_BENCH.format(payload=PAYLOAD))
+    counts = project / "benchmarks" / "instructions"
+    counts.mkdir()
+    (counts / "__init__.py").write_text("")
+    (counts / "python.py").write_text(_COUNTS.format(count=300_000.0))
+    (counts / "rust.py").write_text(_COUNTS.format(count=1_200.0))
     conf = {
         "version": 1,
         "project": "inject",
@@ -181,10 +197,13 @@ def test_report_page_has_real_numbers_and_inert_payloads(published: Path) -> Non
     exact = next(cells for cells in rows if "__dashbench_pwned=1" in cells[0])
     assert re.fullmatch(r"<strong>[0-9.,]+\u00d7</strong>", exact[3])
     assert re.fullmatch(r"[0-9.,]+ to [0-9.,]+", exact[4])
-    assert re.fullmatch(r"[+-][0-9.]+%", exact[5])
+    assert exact[5] == "n/a"  # no instruction counts for this pair
+    assert re.fullmatch(r"[+-][0-9.]+%", exact[6])
     # The approximate pair's Rust side raised NotImplementedError: n/a, with its reason escaped.
     approx = next(cells for cells in rows if cells[0] == "inject/other")
     assert approx[4] == "<strong>n/a</strong>" and approx[5] == "n/a"
+    # Its instruction counts give the work ratio, Python / Rust, wall time or not.
+    assert approx[6] == "250\u00d7"
     assert approx[1].startswith("&lt;script&gt;window.__dashbench_pwned=1")
     assert "Speedup per pair" in body and ".svg" in body
 
