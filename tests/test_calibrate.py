@@ -11,6 +11,8 @@ from test_regressions import PY, PY_OTHER, RUST, asv, make_toy_repo, run_existin
 
 from dashbench import cli
 from dashbench.gate.calibrate import Limits, Run, calibrate_one, detected, false_alarm
+
+TIME = Limits(floor=0.02, target=0.10)
 from dashbench.gate.project import load_project
 
 
@@ -19,7 +21,7 @@ def runs(*medians: float, ci: float = 0.02) -> list[Run]:
 
 
 def test_quiet_benchmark_gets_a_threshold_that_catches_ten_percent() -> None:
-    c = calibrate_one("x.Y.time_z", runs(1.00e-3, 1.01e-3, 0.995e-3, ci=0.01), 1.5, Limits(0.02, 0.10))
+    c = calibrate_one("x.Y.time_z", runs(1.00e-3, 1.01e-3, 0.995e-3, ci=0.01), 1.5, TIME)
     assert c.spread == pytest.approx(1.01 / 0.995 - 1)
     assert c.threshold == pytest.approx(round(1.5 * c.spread, 3))
     assert not c.false_alarm
@@ -28,7 +30,7 @@ def test_quiet_benchmark_gets_a_threshold_that_catches_ten_percent() -> None:
 
 
 def test_detection_is_limited_by_the_threshold_the_spread_sets() -> None:
-    c = calibrate_one("criterion.g.track_f", runs(1.0, 1.03, 0.98), 1.5, Limits(0.02, 0.10))
+    c = calibrate_one("criterion.g.track_f", runs(1.0, 1.03, 0.98), 1.5, TIME)
     assert c.language == "rust"
     assert c.threshold == pytest.approx(0.077)
     assert not c.false_alarm
@@ -38,15 +40,15 @@ def test_detection_is_limited_by_the_threshold_the_spread_sets() -> None:
 
 
 def test_noisy_benchmark_falls_short_and_says_whether_samples_would_help() -> None:
-    drifting = calibrate_one("x.Y.time_z", runs(1.0, 1.1, 0.95, ci=0.02), 1.5, Limits(0.02, 0.10))
+    drifting = calibrate_one("x.Y.time_z", runs(1.0, 1.1, 0.95, ci=0.02), 1.5, TIME)
     assert drifting.threshold == pytest.approx(round(1.5 * (1.1 / 0.95 - 1), 3))
     assert drifting.detectable is not None and drifting.detectable > 0.10
     assert drifting.effort == pytest.approx((drifting.detectable / 0.10) ** 2, abs=0.05)
     # Narrow CIs, wide gaps between runs: the machine drifted; more samples would not help.
     assert drifting.sampling_share is not None and drifting.sampling_share < 0.05
-    sampled = calibrate_one("x.Y.time_z", runs(1.0, 1.1, 0.95, ci=0.3), 1.5, Limits(0.02, 0.10))
+    sampled = calibrate_one("x.Y.time_z", runs(1.0, 1.1, 0.95, ci=0.3), 1.5, TIME)
     assert sampled.sampling_share == 1.0  # the CIs alone cover the run-to-run gaps
-    very = calibrate_one("criterion.g.track_f", runs(1.0, 1.2, 0.9, ci=0.1), 1.5, Limits(0.02, 0.10))
+    very = calibrate_one("criterion.g.track_f", runs(1.0, 1.2, 0.9, ci=0.1), 1.5, TIME)
     assert very.threshold == pytest.approx(0.5) and very.detectable > 0.5
 
 
