@@ -11,9 +11,9 @@ from test_regressions import PY, PY_OTHER, RUST, asv, make_toy_repo, run_existin
 
 from dashbench import cli
 from dashbench.gate.calibrate import Limits, Run, calibrate_one, detected, false_alarm
+from dashbench.gate.project import load_project
 
 TIME = Limits(floor=0.02, target=0.10)
-from dashbench.gate.project import load_project
 
 
 def runs(*medians: float, ci: float = 0.02) -> list[Run]:
