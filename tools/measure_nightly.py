@@ -1,10 +1,11 @@
-"""Measure `dashbench nightly` on the embedded default for one new commit, full and --quick.
+"""Measure `dashbench nightly` on the embedded default, one new commit per measured run.
 
-    python tools/measure_nightly.py [--skip-full] [--keep DIR]
+    python tools/measure_nightly.py [--runs instructions,all,quick] [--keep DIR]
 
 A fresh clone of this repository (HEAD) gets one warm-up run (`dashbench nightly --quick`: it
-creates the asv environment and builds the crate, as a first night would), then one new commit
-measured by a full `dashbench nightly`, then another new commit by `dashbench nightly --quick`.
+creates the asv environment and builds the crate, as a first night would). Then each entry of
+--runs measures one new commit: `instructions` (`--metric instructions`, the count passes of
+both languages), `all` (both metrics, the default nightly), `quick` (`--quick`).
 The script prints each run's wall time and the time of every stage, from the nightly's own
 --timings file, with the machine's conditions. Run it under `nice` on a shared machine and
 treat the numbers as noisy.
@@ -68,7 +69,12 @@ def report(run: dict) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--skip-full", action="store_true", help="measure only --quick")
+    parser.add_argument(
+        "--runs",
+        default="instructions,all,quick",
+        help="comma-separated runs after the warm-up, each on a new commit "
+        "(instructions, all, quick; default: %(default)s)",
+    )
     parser.add_argument("--keep", type=Path, help="work here and keep it (default: a temp dir)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="measure-nightly-"))
@@ -79,12 +85,19 @@ def main() -> int:
     print(f"clone of {git(ROOT, 'rev-parse', '--short', 'HEAD')} in {repo}; "
           f"{os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}; "
           "shared machine, other jobs running: numbers are noisy")  # fmt: skip
+    kinds = {
+        "instructions": ("one new commit, --metric instructions", "--metric", "instructions"),
+        "all": ("one new commit, both metrics (the default nightly)", "--metric", "all"),
+        "quick": ("one new commit, --quick", "--quick"),
+    }
+    wanted = [k.strip() for k in args.runs.split(",") if k.strip()]
+    if unknown := [k for k in wanted if k not in kinds]:
+        parser.error(f"--runs: unknown {', '.join(unknown)} (have {', '.join(kinds)})")
     runs = [run_nightly(repo, "warmup", "warm-up (first night, --quick)", "--quick")]
-    if not args.skip_full:
-        new_commit(repo, 1)
-        runs.append(run_nightly(repo, "full", "one new commit, full"))
-    new_commit(repo, 2)
-    runs.append(run_nightly(repo, "quick", "one new commit, --quick", "--quick"))
+    for n, kind in enumerate(wanted, 1):
+        new_commit(repo, n)
+        label, *flags = kinds[kind]
+        runs.append(run_nightly(repo, kind, label, *flags))
     for run in runs:
         report(run)
     (work / "measurements.json").write_text(json.dumps(runs, indent=1))
