@@ -71,6 +71,11 @@ def _rust_done(job: AsvJob, commit: str, options: CommitOptions) -> bool:
     )
 
 
+def _log(line: str) -> None:
+    """A tool's own output line, passed through as it comes."""
+    print(line, file=sys.stderr, flush=True)
+
+
 def rust_stage(job: AsvJob, commit: str, options: CommitOptions, progress: Progress) -> None:
     """Fill the Criterion store for ``commit``; a Rust failure never stops the Python side."""
     if _rust_done(job, commit, options):
@@ -82,7 +87,7 @@ def rust_stage(job: AsvJob, commit: str, options: CommitOptions, progress: Progr
             settings,
             commit,
             RunOptions(filter=options.rust_filter, quick=options.quick),
-            progress=lambda line: print(line, file=sys.stderr, flush=True),
+            progress=_log,
         )
     except BridgeError as exc:
         print(f"warning: Rust suite at {commit[:8]}: {exc}", file=sys.stderr)
@@ -114,7 +119,7 @@ def rust_count_stage(job: AsvJob, commit: str, progress: Progress) -> None:
             commit,
             items,
             options=options,
-            progress=lambda line: print(line, file=sys.stderr, flush=True),
+            progress=_log,
         )
     except BridgeError as exc:
         print(f"warning: Rust counts at {commit[:8]}: {exc}", file=sys.stderr)
