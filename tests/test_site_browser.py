@@ -82,20 +82,31 @@ def project_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cargo_env = {
         "CARGO_TARGET_DIR": os.environ.get("CARGO_TARGET_DIR", str(ROOT / "rust" / "target"))
     }
-    env = {**cargo_env, "HOME": str(work / "home")}  # asv's machine file; not rustup's home
+    # asv's machine file goes to a home of our own; rustup and cargo keep theirs (the Rust
+    # counts build the crate inside asv's run).
+    homes = {
+        "RUSTUP_HOME": os.environ.get("RUSTUP_HOME", str(Path.home() / ".rustup")),
+        "CARGO_HOME": os.environ.get("CARGO_HOME", str(Path.home() / ".cargo")),
+    }
+    env = {**cargo_env, **homes, "HOME": str(work / "home")}
     id_filter = "^(" + "|".join(re.escape(p.criterion_id) for p in pairs) + ")$"
     _run(
         [str(bin_dir / "dashbench"), "criterion", "--config", "asv.conf.json", "run",
          "--commit", sha, "--filter", id_filter, "--quick", "--checkout", str(repo)],
         repo, **cargo_env,
     )  # fmt: skip
-    names = "|".join(re.escape(n) for p in pairs for n in (p.python, p.rust))
+    names = "|".join(
+        re.escape(n)
+        for p in pairs
+        for n in (p.python, p.rust, p.count("python"), p.count("rust"))
+    )
     asv = str(bin_dir / "asv")
     _run([asv, "machine", "--yes", "--machine", MACHINE], repo, **env)
     _run(
         [asv, "run", "--machine", MACHINE, "-E", f"existing:{sys.executable}",
          "--set-commit-hash", sha, "--record-samples", "--bench", f"^({names})$"],
-        repo, DASHBENCH_COMMIT=sha, DASHBENCH_CRITERION_AUTORUN="0", **env,
+        repo, DASHBENCH_COMMIT=sha, DASHBENCH_CRITERION_AUTORUN="0",
+        DASHBENCH_COUNTS_FILTER=id_filter, **env,
     )  # fmt: skip
     _run([asv, "publish"], repo, **env)
     assert main(["report", "--config", str(repo / "asv.conf.json")]) == 0
@@ -197,7 +208,12 @@ def test_graphs_and_report_render_with_data(project_site: Path, browser) -> None
     html_dir = project_site / ".asv/html"
     with serve(html_dir) as base:
         for pair in pairs:
-            for side, name in (("python", pair.python), ("rust", pair.rust)):
+            for side, name in (
+                ("python", pair.python),
+                ("rust", pair.rust),
+                ("python-instructions", pair.count("python")),
+                ("rust-instructions", pair.count("rust")),
+            ):
                 assert _graph_points(browser, base, name) >= 1, f"{name}: nothing plotted"
                 _screenshot(browser, f"graph-{side}-{pair.function}")
                 # The canvas flot drew on is really on screen.
@@ -217,6 +233,8 @@ def test_graphs_and_report_render_with_data(project_site: Path, browser) -> None
             cells = by_id[pair.criterion_id]
             speedup = cells[4] if not pair.exact else cells[3]
             assert re.fullmatch(r"<strong>[0-9.,]+\u00d7</strong>", speedup), cells
+            ratio = cells[6] if not pair.exact else cells[5]  # from the two counts
+            assert re.fullmatch(r"[0-9.,]+\u00d7", ratio), cells
         loaded = browser.execute_script(
             "return [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth]);"
         )
