@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from test_regressions import PY, PY_OTHER, RUST, asv, make_toy_repo, run_existin
 
 from dashbench import cli
 from dashbench.gate.calibrate import Limits, Run, calibrate_one, detected, false_alarm
-from dashbench.gate.project import load_project
+from dashbench.gate.project import asv_thresholds, load_project
 
 TIME = Limits(floor=0.02, target=0.10)
 
@@ -94,21 +95,27 @@ def test_calibrate_reads_real_aa_results_and_writes_thresholds(toy_aa, tmp_path,
         assert c["threshold"] == 0.05  # 1.5 x 3% is under the default floor
         assert not c["false_alarm"]
         assert c["detectable"] is not None
-    # asv reads the written entries: each benchmark gets exactly its calibrated threshold, and
-    # an uncalibrated one keeps the hand-set default of its language.
+    # The gate reads the written rows: each benchmark gets exactly its calibrated threshold, an
+    # uncalibrated one keeps the hand-set default of its language, and asv.conf.json keeps only
+    # those defaults while asv's publish gets a table that gives the same answers.
     project = load_project(config)
     for name, c in result.items():
         assert project.threshold(name) == c["threshold"]
+        folded = [v for r, v in asv_thresholds(project).items() if re.match(r, name)]
+        assert max(folded) == c["threshold"]
     assert project.threshold("criterion.other.track_new") == 0.2
     assert project.threshold("toy_seq.Other.track_new") == 0.05
-    assert project.site.conf.dashbench["default_thresholds"] == {r"criterion\.": 0.2, ".*": 0.05}
+    assert project.site.conf.regressions_thresholds == {r"criterion\.": 0.2, ".*": 0.05}
+    rows = json.loads((toy_aa / "calibration" / "thresholds.json").read_text())["thresholds"]
+    assert rows == {name: c["threshold"] for name, c in result.items()}
     # The toy's tracks have no rounds to raise: the effort table is written, and empty.
     assert json.loads((toy_aa / "benchmarks" / "effort.json").read_text()) == {}
     asv(toy_aa, "publish")
-    # Calibrating again starts from the saved defaults rather than wrapping its own entries.
+    # Calibrating again replaces the rows, one per benchmark, and leaves the config alone.
+    before = config.read_text()
     assert cli.main([*args, "--machines", "aa-0", "aa-1", "--write"]) == 0
-    again = json.loads(config.read_text())["regressions_thresholds"]
-    assert len(again) == 2 + len(result)
+    again = json.loads((toy_aa / "calibration" / "thresholds.json").read_text())["thresholds"]
+    assert set(again) == set(result) and config.read_text() == before
 
 
 def test_no_aa_data_is_an_error(tmp_path, capsys) -> None:

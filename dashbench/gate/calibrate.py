@@ -245,51 +245,24 @@ def run_aa(
     return machines
 
 
-def thresholds_for(defaults: dict[str, float], exact: dict[str, float]) -> dict[str, float]:
-    """Exact-name entries for calibrated benchmarks; the defaults for all the others.
+def write_thresholds(project: Project, calibrations: Sequence[Calibration]) -> Path:
+    """Merge the calibrated thresholds into the committed thresholds file, one row each.
 
-    asv applies the largest threshold of every matching regex, so a default that also matched a
-    calibrated name would mask its (lower) calibrated value: each default is therefore made to
-    skip the calibrated names.
+    asv.conf.json keeps only the hand-set defaults (``regressions_thresholds``), so a
+    threshold change is one readable line in a diff; asv's publish gets both through
+    :func:`dashbench.gate.project.asv_thresholds`. A calibration of one metric leaves the
+    other metric's rows as they were.
     """
-    names = sorted(exact)
-    skip = "(?!(?:" + "|".join(re.escape(n) for n in names) + ")$)"
-    table = {f"{skip}(?:{regex})": value for regex, value in defaults.items()}
-    table.update({f"^{re.escape(name)}$": exact[name] for name in names})
-    return table
-
-
-def calibrated_thresholds(table: dict[str, float]) -> dict[str, float]:
-    """The exact-name rows of a regressions_thresholds table, by benchmark name."""
-    exact = {}
-    for regex, value in table.items():
-        if match := _EXACT_ROW.match(regex):
-            exact[re.sub(r"\\(.)", r"\1", match[1])] = value
-    return exact
-
-
-_EXACT_ROW = re.compile(r"^\^((?:[^\\$()|*+?\[\]{}]|\\.)+)\$$")
-
-
-def write_thresholds(project: Project, calibrations: Sequence[Calibration]) -> None:
-    """Set the calibrated benchmarks' thresholds, keeping the other calibrated rows.
-
-    The hand-set defaults live under ``dashbench.default_thresholds`` (moved there by the first
-    calibration), so each calibration starts again from them instead of wrapping its own output;
-    a calibration of one metric leaves the other metric's rows as they were.
-    """
-    path = project.config_path
-    try:
-        conf = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise DashbenchError(f"{path}: --write needs plain JSON (no comments): {exc}") from exc
-    own = conf.setdefault("dashbench", {})
-    table = conf.get("regressions_thresholds", {})
-    defaults = own.setdefault("default_thresholds", table)
-    exact = calibrated_thresholds(table)
-    exact.update({c.benchmark: c.threshold for c in calibrations})
-    conf["regressions_thresholds"] = thresholds_for(defaults, exact)
-    write_json_atomically(path, conf, indent=4)
+    path = project.site.thresholds_path
+    rows = {**project.calibrated, **{c.benchmark: c.threshold for c in calibrations}}
+    document = {
+        "about": "Per-benchmark regression thresholds from A/A calibration "
+        "(`dashbench calibrate --write`); benchmarks not listed use asv.conf.json's "
+        "regressions_thresholds.",
+        "thresholds": dict(sorted(rows.items())),
+    }
+    write_json_atomically(path, document, indent=1)
+    return path
 
 
 def efforts_for(calibrations: Sequence[Calibration], target: float) -> dict[str, float]:
@@ -377,8 +350,8 @@ def run(args: argparse.Namespace) -> int:
             indent=2,
         )
     if args.write:
-        write_thresholds(project, calibrations)
-        print(f"wrote {len(calibrations)} thresholds to {project.config_path}")
+        path = write_thresholds(project, calibrations)
+        print(f"wrote {len(calibrations)} thresholds to {path}")
         timed = [c for c in calibrations if _metric(c.benchmark) == "time"]
         if not timed:
             return 0  # an instructions-only calibration leaves the rounds alone
@@ -435,6 +408,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--write",
         action="store_true",
-        help="set asv.conf.json's thresholds and benchmarks/effort.json's rounds multipliers",
+        help="write the thresholds (calibration/thresholds.json) and benchmarks/effort.json's "
+        "rounds multipliers",
     )
     parser.set_defaults(handler=run)

@@ -3,6 +3,7 @@ the config file's path (for `asv --config`), the git repo, thresholds and the pa
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -46,14 +47,53 @@ class Project:
     def pairs(self) -> list[Pair]:
         return load_pairs(self.site.pairs_path)
 
+    @functools.cached_property
+    def calibrated(self) -> dict[str, float]:
+        """Calibrated thresholds by benchmark name (``dashbench calibrate --write``)."""
+        return load_thresholds(self.site.thresholds_path)
+
     def threshold(self, name: str) -> float:
-        """The relative threshold asv's publish applies to ``name``: the largest matching regex."""
+        """``name``'s calibrated threshold, else asv's rule over ``regressions_thresholds``:
+        the largest matching regex, else asv's default."""
+        if name in self.calibrated:
+            return self.calibrated[name]
         matches = [
             float(value)
             for regex, value in getattr(self.site.conf, "regressions_thresholds", {}).items()
             if re.match(regex, name)
         ]
         return max(matches) if matches else DEFAULT_THRESHOLD
+
+
+def load_thresholds(path: Path) -> dict[str, float]:
+    """The calibrated rows; a missing file means none, a damaged one is an error naming it."""
+    if not path.exists():
+        return {}
+    data = read_json(path, "thresholds file")
+    rows = data.get("thresholds") if isinstance(data, dict) else None
+    if not isinstance(rows, dict) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 100
+        for v in rows.values()
+    ):
+        raise DashbenchError(f"{path}: expected {{'thresholds': {{benchmark: fraction}}}}")
+    return {str(k): float(v) for k, v in rows.items()}
+
+
+def asv_thresholds(project: Project) -> dict[str, float]:
+    """The ``regressions_thresholds`` table asv's publish needs for the same thresholds.
+
+    asv applies the largest threshold of every matching regex, so each default is made to
+    skip the calibrated names (which would otherwise get the larger of the two), and each
+    calibrated name gets an exact row.
+    """
+    defaults = getattr(project.site.conf, "regressions_thresholds", {}) or {}
+    names = sorted(project.calibrated)
+    if not names:
+        return dict(defaults)
+    skip = "(?!(?:" + "|".join(re.escape(n) for n in names) + ")$)"
+    table = {f"{skip}(?:{regex})": value for regex, value in defaults.items()}
+    table.update({f"^{re.escape(n)}$": project.calibrated[n] for n in names})
+    return table
 
 
 def load_project(config: str | Path) -> Project:

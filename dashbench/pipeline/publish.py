@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from asv.util import load_json
+
 from dashbench import cli
 from dashbench.errors import DashbenchError
-from dashbench.gate.project import Project
+from dashbench.gate.project import Project, asv_thresholds
 from dashbench.pipeline.progress import Progress
 
 
@@ -36,8 +39,23 @@ def _dashbench(argv: list[str]) -> tuple[int, str]:
 
 
 def asv_publish(project: Project, progress: Progress) -> None:
-    with progress.stage("asv publish"):
-        cmd = [sys.executable, "-m", "asv", "publish", "--config", str(project.config_path)]
+    """``asv publish``, with the calibrated thresholds folded into asv's own table so that the
+    site's Regressions page applies the same thresholds as the gate. The folded config is a
+    temporary file beside asv.conf.json, so its relative paths keep their meaning."""
+    with progress.stage("asv publish"), contextlib.ExitStack() as stack:
+        config = project.config_path
+        if project.calibrated:
+            conf = load_json(str(config), js_comments=True)
+            conf["regressions_thresholds"] = asv_thresholds(project)
+            folded = stack.enter_context(
+                tempfile.NamedTemporaryFile(
+                    "w", dir=config.parent, prefix=".asv-publish-", suffix=".json"
+                )
+            )
+            json.dump(conf, folded)
+            folded.flush()
+            config = Path(folded.name)
+        cmd = [sys.executable, "-m", "asv", "publish", "--config", str(config)]
         code = subprocess.run(cmd, cwd=project.root, check=False).returncode
         if code != 0:
             raise DashbenchError(f"`asv publish` exited {code}")

@@ -25,6 +25,7 @@ from dashbench.errors import DashbenchError
 from dashbench.pairs import LANGUAGES, Pair, load_pairs
 
 DEFAULT_PAIRS = "dashbench/pairs.json"
+DEFAULT_THRESHOLDS = "calibration/thresholds.json"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Site:
     results_dir: Path
     html_dir: Path
     pairs_path: Path
+    thresholds_path: Path  # calibrated thresholds, one row per benchmark (dashbench calibrate)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def load_site(conf_path: Path | str) -> Site:
         results_dir=root / conf.results_dir,
         html_dir=root / conf.html_dir,
         pairs_path=root / own.get("pairs", DEFAULT_PAIRS),
+        thresholds_path=root / own.get("thresholds", DEFAULT_THRESHOLDS),
     )
 
 
