@@ -4,6 +4,8 @@ Per sample, like Criterion's closure, setup creates the saver, compiles the grap
 starts a thread-id counter. Every call gets a fresh ``thread_id`` (``<Rust thread id>-<n>``):
 LangGraph would resume a reused thread and fold the new input into it, whereas DashFlow's
 ``invoke`` starts from the given state every time.
+
+See docs/workloads.md §checkpointing.
 """
 
 from __future__ import annotations

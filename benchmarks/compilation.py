@@ -1,4 +1,7 @@
-"""compilation: Criterion times graph build + ``compile()`` + drop, so ``time_`` does both."""
+"""compilation: Criterion times graph build + ``compile()`` + drop, so ``time_`` does both.
+
+See docs/workloads.md §compilation.
+"""
 
 from __future__ import annotations
 

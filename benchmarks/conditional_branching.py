@@ -1,4 +1,7 @@
-"""conditional_branching: setup compiles the routed graph; ``time_`` is State::new() + invoke."""
+"""conditional_branching: setup compiles the routed graph; ``time_`` is State::new() + invoke.
+
+See docs/workloads.md §conditional_branching.
+"""
 
 from __future__ import annotations
 

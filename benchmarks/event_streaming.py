@@ -2,6 +2,8 @@
 
 The count is returned so tests can check that a mode really streamed (an unknown mode
 yields nothing on some LangGraph lines instead of failing).
+
+See docs/workloads.md §event_streaming.
 """
 
 from __future__ import annotations

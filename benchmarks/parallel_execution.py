@@ -2,6 +2,8 @@
 
 Branches run on LangGraph's per-invoke thread pool, pinned to ``MAX_CONCURRENCY`` workers by
 ``run_config`` so the result does not depend on the runner's CPU count.
+
+See docs/workloads.md §parallel_execution.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ All four ids are approximate: LangGraph has no read-only node flag and no state-
 events, so the twin collects graph and node start/end events (12 for 5 nodes, 8 for 3;
 LangGraph 0.2.x adds its internal channel writers, 28 and 20) where DashFlow sends 17, 22,
 11 and 14 events and diffs the state after mutating nodes.
+
+See docs/workloads.md §read_only_optimization.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""real_world_scenarios: a routed support desk, a batch pipeline and a financial analysis."""
+"""real_world_scenarios: a routed support desk, a batch pipeline and a financial analysis.
+
+See docs/workloads.md §real_world_scenarios.
+"""
 
 from __future__ import annotations
 

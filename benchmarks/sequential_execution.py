@@ -1,4 +1,7 @@
-"""sequential_execution: setup compiles the chain; ``time_`` is ``State::new()`` + invoke."""
+"""sequential_execution: setup compiles the chain; ``time_`` is ``State::new()`` + invoke.
+
+See docs/workloads.md §sequential_execution.
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ Clone and serialize ids build the state in ``setup`` (once per Criterion sample)
 only the copy or the serialization; graph ids time ``State::new()`` plus ``invoke``.
 Sub-millisecond bodies take an explicit ``number`` so that each sample averages many calls;
 asv re-runs ``setup`` before every call, so each call sees a freshly built state.
+
+See docs/workloads.md §state_cloning.
 """
 
 from __future__ import annotations

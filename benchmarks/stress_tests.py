@@ -6,6 +6,8 @@ LangGraph 0.2.x needs about 3 s per 100-node invoke (16 s seen on this loaded 2-
 its 100-step one-node loop takes 0.2 s, so the cost is in the node count). There the budget
 stops after the minimum of 2 samples a round, inside the raised ``timeout``: the slow line is
 measured, not skipped.
+
+See docs/workloads.md §stress_tests.
 """
 
 from __future__ import annotations

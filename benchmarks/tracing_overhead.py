@@ -1,4 +1,7 @@
-"""tracing_overhead: runs with no observer attached (no callbacks, LangSmith tracing off)."""
+"""tracing_overhead: runs with no observer attached (no callbacks, LangSmith tracing off).
+
+See docs/workloads.md §tracing_overhead.
+"""
 
 from __future__ import annotations
 

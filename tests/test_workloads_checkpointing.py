@@ -1,4 +1,4 @@
-"""Each checkpointing benchmark run once through its asv class (WORKLOADS.md 4.5).
+"""Each checkpointing benchmark run once through its asv class (docs/workloads.md §checkpointing).
 
 LangGraph saves a checkpoint for the input, for the ``__start__`` step and after every node
 run, so a 3-node chain writes 5 per call and the 5-node chain and the 5-iteration loop 7.

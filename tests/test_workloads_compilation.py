@@ -1,4 +1,5 @@
-"""Each compilation benchmark run once through its asv class, checked against WORKLOADS.md 4.1.
+"""Each compilation benchmark run once through its asv class, checked against
+docs/workloads.md §compilation.
 
 The timed body returns the compiled graph; invoking it afterwards checks that the graph it
 built (nodes, edges, routing) is the one Criterion compiles. The classes have no setup

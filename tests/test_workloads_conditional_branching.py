@@ -1,4 +1,5 @@
-"""Each conditional_branching benchmark run once through its asv class (WORKLOADS.md 4.3).
+"""Each conditional_branching benchmark run once through its asv class
+(docs/workloads.md §conditional_branching).
 
 The path routed is read back from an ``updates`` stream of the benchmark's own compiled graph.
 """

@@ -1,4 +1,5 @@
-"""Each event_streaming benchmark run once through its asv class (WORKLOADS.md 4.6).
+"""Each event_streaming benchmark run once through its asv class
+(docs/workloads.md §event_streaming).
 
 The timed body returns how many chunks it drained; an unsupported mode would yield 0.
 """

@@ -1,4 +1,5 @@
-"""Each parallel_execution benchmark run once through its asv class (WORKLOADS.md 4.4).
+"""Each parallel_execution benchmark run once through its asv class
+(docs/workloads.md §parallel_execution).
 
 LangGraph's final states differ from Rust's (no duplicated initial message); the node runs,
 read from an ``updates`` stream, show that every join node runs exactly once.

@@ -1,4 +1,5 @@
-"""Each read_only_optimization benchmark run once, checked against WORKLOADS.md 4.11."""
+"""Each read_only_optimization benchmark run once, checked against
+docs/workloads.md §read_only_optimization."""
 
 from __future__ import annotations
 

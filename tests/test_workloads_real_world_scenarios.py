@@ -1,4 +1,5 @@
-"""Each real_world_scenarios benchmark run once, checked against WORKLOADS.md 4.9."""
+"""Each real_world_scenarios benchmark run once, checked against
+docs/workloads.md §real_world_scenarios."""
 
 from __future__ import annotations
 

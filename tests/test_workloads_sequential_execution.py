@@ -1,4 +1,5 @@
-"""Each sequential_execution benchmark run once through its asv class (WORKLOADS.md 4.2)."""
+"""Each sequential_execution benchmark run once through its asv class
+(docs/workloads.md §sequential_execution)."""
 
 from __future__ import annotations
 

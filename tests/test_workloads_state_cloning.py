@@ -1,4 +1,5 @@
-"""Each state_cloning benchmark run once through its asv class, checked against WORKLOADS.md 4.7."""
+"""Each state_cloning benchmark run once through its asv class, checked against
+docs/workloads.md §state_cloning."""
 
 from __future__ import annotations
 

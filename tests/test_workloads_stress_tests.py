@@ -1,4 +1,5 @@
-"""Each stress_tests benchmark run once through its asv class, checked against WORKLOADS.md 4.8."""
+"""Each stress_tests benchmark run once through its asv class, checked against
+docs/workloads.md §stress_tests."""
 
 from __future__ import annotations
 

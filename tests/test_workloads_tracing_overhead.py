@@ -1,4 +1,4 @@
-"""Each tracing_overhead benchmark run once, checked against WORKLOADS.md 4.10."""
+"""Each tracing_overhead benchmark run once, checked against docs/workloads.md §tracing_overhead."""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 DashFlow's ``MemoryCheckpointer`` maps to LangGraph's in-memory saver. Its ``FileCheckpointer``
 (bincode + fsync + rename per save) has no LangGraph twin; the closest honest one is
 ``SqliteSaver`` on a database file in a fresh temp dir, which commits (and fsyncs) every put.
+
+See docs/workloads.md §checkpointing.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 Each builder declares its nodes, edges and entry point and compiles without a checkpointer.
 The node functions are defined by the graphs but never executed while timing.
+
+See docs/workloads.md §compilation.
 """
 
 from __future__ import annotations

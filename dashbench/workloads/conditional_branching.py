@@ -1,4 +1,7 @@
-"""conditional_branching: routing on ``next`` through path maps, including a self-loop."""
+"""conditional_branching: routing on ``next`` through path maps, including a self-loop.
+
+See docs/workloads.md §conditional_branching.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 DashFlow's ``StreamMode::Events`` (NodeStart + NodeEnd per node) has no LangGraph mode of
 that name; ``debug`` emits the nearest sequence (a task and a task_result per node) and
 exists on every LangGraph line the suite supports, unlike ``tasks``.
+
+See docs/workloads.md §event_streaming.
 """
 
 from __future__ import annotations

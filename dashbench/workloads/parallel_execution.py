@@ -4,6 +4,8 @@ DashFlow's ``add_parallel_edges`` + ``compile_with_merge`` becomes one edge from
 to every worker and one from every worker to the join node (``common.fan_out``). Workers
 return only their new messages and metadata keys, which the add and dict-merge reducers
 fold in; LangGraph then runs the join node once, in the next superstep.
+
+See docs/workloads.md §parallel_execution.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ sample. LangGraph has no read-only node flag and no state-diff event, so the twi
 LangChain callback handler that keeps a reference to each chain start/end payload: the graph
 run plus one start/end pair per node (12 events for 5 nodes, 8 for 3). Read-only nodes
 write nothing (return None); mutating nodes return their delta.
+
+See docs/workloads.md §read_only_optimization.
 """
 
 from __future__ import annotations

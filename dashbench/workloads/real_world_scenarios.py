@@ -2,6 +2,8 @@
 
 The two fan-out scenarios use reducer schemas because several branches write ``messages``
 and ``metadata`` in one superstep; nodes there return only their new items and keys.
+
+See docs/workloads.md §real_world_scenarios.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""sequential_execution: linear chains of 3, 5 and 10 nodes on plain (reducer-free) states."""
+"""sequential_execution: linear chains of 3, 5 and 10 nodes on plain (reducer-free) states.
+
+See docs/workloads.md §sequential_execution.
+"""
 
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ pays for its memo dict. Large-state blocks are bytearrays, so deepcopy really co
 Serialization twins: compact ``json.dumps`` writes byte-for-byte the same document as
 ``serde_json::to_string`` (42 / 2,196 / 228,533 B); pickle (protocol 5) stands in for
 bincode, a different binary format of similar purpose (62 / 2,127 / 126,243 B).
+
+See docs/workloads.md §state_cloning.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""State schemas and factories mirroring DashFlow's bench states (WORKLOADS.md section 1).
+"""State schemas and factories mirroring DashFlow's bench states (docs/workloads.md §states).
 
 Every ``make_*`` returns a *new* value on each call, like Rust's ``XxxState::new()``,
 so a timed body that calls it pays for construction exactly as the Rust twin does.

@@ -2,6 +2,8 @@
 
 The 100-step ids need ``recursion_limit`` above LangGraph's old default of 25; callers pass
 ``STRESS_RECURSION_LIMIT`` through ``run_config``.
+
+See docs/workloads.md §stress_tests.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ On the Rust side these time ``tracing`` spans compiled in with no subscriber. Th
 analogue needs no emulation: no callback handlers and LangSmith tracing left off. The
 checkpointed id reuses ``checkpointing.build_checkpoint_3_nodes`` and the fan-out is built
 like parallel_execution's: DashFlow runs the same shapes there.
+
+See docs/workloads.md §tracing_overhead.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-//! The five benchmark states of DashFlow's suite (docs/workloads.md), with their merge rules.
+//! The five benchmark states of DashFlow's suite (docs/workloads.md §states), with their merge rules.
 
 use serde::{Deserialize, Serialize};
 
