@@ -6,9 +6,9 @@ they zero the counters, switch instrumentation on, run the body, switch it off a
 counters with the label ``dashbench <n> <i>`` (n: the id's position in the request, i: the
 run); after each id they print one JSON line ``{"index", "id", "status"[, "error"]}``.
 
-Determinism: a fixed hash seed, a fixed malloc mmap threshold and, through ``setarch -R``, no
-address-space randomisation, so dict and set layouts and buffer growth (and so the instructions
-spent on them) repeat run to run.
+Determinism: a fixed hash seed, a fixed malloc mmap threshold, a minimal fixed environment
+and working directory and, through ``setarch -R``, no address-space randomisation, so dict and
+set layouts and buffer growth (and so the instructions spent on them) repeat run to run.
 """
 
 from __future__ import annotations
@@ -32,6 +32,11 @@ LABEL = re.compile(r"^dashbench (\d+) (\d+)$")
 # A fixed mmap threshold turns off glibc's sliding one, which otherwise moves with the heap's
 # history and decides whether a growing buffer is copied in user space or remapped.
 DETERMINISM_ENV = {"PYTHONHASHSEED": "0", "GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=131072"}
+# The harness gets these of the caller's environment and nothing else: every other variable
+# (asv's per-run paths and names, a CI runner's) changes the sizes the process allocates and so
+# the heap layout that address-keyed dicts and pickle's memo probe.
+PASSED_ENV = ("PATH", "HOME", "RUSTUP_HOME", "CARGO_HOME", "LANG", "LC_ALL")
+SCRATCH = Path("/tmp/dashbench-count-scratch")  # one fixed TMPDIR and working directory
 
 Progress = Callable[[str], None]
 
@@ -75,6 +80,13 @@ class HarnessRun:
     log_tail: str = ""
 
 
+def harness_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The whole environment of a harness process: a few of ours, fixed paths, the seeds."""
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
+    return {**env, **(extra or {}), "TMPDIR": str(SCRATCH), **DETERMINISM_ENV}
+
+
 def run_harness(
     cmd: list[str],
     out_dir: Path,
@@ -83,7 +95,9 @@ def run_harness(
     env: dict[str, str] | None = None,
     progress: Progress | None = None,
 ) -> HarnessRun:
-    """Run ``cmd`` under callgrind with dumps into ``out_dir`` (which must be empty)."""
+    """Run ``cmd`` under callgrind with dumps into ``out_dir`` (which must be empty).
+
+    ``env`` adds to the harness's fixed environment; ``cwd`` defaults to the scratch dir."""
     valgrind_version()
     log = out_dir / "valgrind.log"
     full = [
@@ -96,8 +110,8 @@ def run_harness(
     ]
     proc = subprocess.Popen(
         full,
-        cwd=cwd,
-        env={**(env or os.environ), **DETERMINISM_ENV},
+        cwd=cwd or SCRATCH,
+        env=harness_env(env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
