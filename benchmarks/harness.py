@@ -16,9 +16,11 @@ therefore ends with ``prime()``, one untimed run of the timed body.
 
 ``repeat = (10, 20, 5.0)``: at least 10 samples, up to 20 while a round has spent under 5 s.
 On a quiet machine 20 samples fit easily; under load the cap trades samples for keeping the
-whole suite inside its 10-minute budget. ``rounds = 2`` (asv's default) keeps a second
-process so a one-off slow process cannot set the median alone. ``dashbench calibrate --write``
-raises the rounds of ids whose A/A noise more samples can shrink, through ``effort.json``.
+whole suite inside its budget. ``rounds = 1``: the instruction counts now carry the regression
+signal, and the wall times serve the speedups, whose intervals come from the samples; a second
+round (asv's default) doubled the suite's time to narrow a run-to-run spread of 20-30% that
+more samples cannot shrink on a shared machine. ``dashbench calibrate --write`` raises the
+rounds of ids whose A/A noise more samples can shrink, through ``effort.json``.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ EFFORTS = load_efforts()
 class Calibrated:
     """Base of every timing class: its rounds follow the calibration's effort table."""
 
-    rounds = 2
+    rounds = 1
     _base_rounds = rounds  # before scaling, so a subclass of a scaled class is not scaled twice
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

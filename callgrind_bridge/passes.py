@@ -33,7 +33,7 @@ HARNESS = Path(__file__).with_name("pyharness.py")
 RUST_BIN = "dashbench-count"
 ITERATIONS_VAR = "DASHBENCH_COUNT_ITERATIONS"
 JOBS_VAR = "DASHBENCH_COUNT_JOBS"
-DEFAULT_ITERATIONS = {"python": 5, "rust": 5}
+DEFAULT_ITERATIONS = {"python": 3, "rust": 5}  # runs per id; each is deterministic
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def test_timing_classes_take_their_rounds_from_the_table(monkeypatch) -> None:
     class Below(Slow):  # a subclass is not scaled twice
         pass
 
-    assert (Slow.rounds, Other.rounds, Below.rounds) == (5, 2, 2)
+    assert (Slow.rounds, Other.rounds, Below.rounds) == (3, 1, 1)
 
 
 def test_effort_table_is_read_and_bad_tables_are_named(tmp_path: Path) -> None:
