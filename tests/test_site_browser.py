@@ -96,9 +96,7 @@ def project_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         repo, **cargo_env,
     )  # fmt: skip
     names = "|".join(
-        re.escape(n)
-        for p in pairs
-        for n in (p.python, p.rust, p.count("python"), p.count("rust"))
+        re.escape(n) for p in pairs for n in (p.python, p.rust, p.count("python"), p.count("rust"))
     )
     asv = str(bin_dir / "asv")
     _run([asv, "machine", "--yes", "--machine", MACHINE], repo, **env)
