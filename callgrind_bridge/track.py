@@ -20,9 +20,8 @@ from typing import Any
 from callgrind_bridge.manifest import CountedId, load_manifest
 from callgrind_bridge.passes import PassOptions, python_pass, rust_pass
 from callgrind_bridge.store import CountEntry, CountStore
-from rust_bridge.checkout import resolve_commit
 from rust_bridge.settings import Settings
-from rust_bridge.track import measured_commit, suite_settings
+from rust_bridge.track import measured, suite_settings
 
 VERSION = "callgrind-instructions-1"  # bump only when the meaning of the values changes
 TIMEOUT = 3 * 3600  # the first id of a commit may build the crate and count every id
@@ -103,11 +102,7 @@ def _track(item: CountedId, language: str, benchmarks_dir: Path) -> Callable[...
     held: dict[str, Any] = {}
 
     def setup() -> None:
-        commit = measured_commit()
-        if commit is None:
-            raise NotImplementedError("no commit to read: set ASV_COMMIT or DASHBENCH_COMMIT")
-        settings = suite_settings(benchmarks_dir)
-        commit = resolve_commit(settings.git_dir, commit)
+        settings, commit = measured(benchmarks_dir)
         entry = entry_for(settings, commit, language, item, benchmarks_dir)
         if entry is None or item.criterion_id in entry.skipped:
             raise NotImplementedError(f"no {language} count for {item.criterion_id} at {commit}")

@@ -41,6 +41,15 @@ def suite_settings(benchmarks_dir: Path) -> Settings:
     return load_settings(root=Path(os.environ.get("ASV_CONF_DIR") or benchmarks_dir.parent))
 
 
+def measured(benchmarks_dir: Path) -> tuple[Settings, str]:
+    """The settings and full commit a track_ benchmark reads; no commit to read is "n/a"."""
+    commit = measured_commit()
+    if commit is None:
+        raise NotImplementedError("no commit to read: set ASV_COMMIT or DASHBENCH_COMMIT")
+    settings = suite_settings(benchmarks_dir)
+    return settings, resolve_commit(settings.git_dir, commit)
+
+
 def entry_for(settings: Settings, commit: str) -> StoreEntry | None:
     """The store entry for ``commit``; produced by cargo bench first if missing and allowed."""
     store = CriterionStore(settings.store)
@@ -87,11 +96,7 @@ def _track(item: ManifestEntry, benchmarks_dir: Path) -> Callable[..., dict[str,
     held: dict[str, Any] = {}
 
     def setup() -> None:
-        commit = measured_commit()
-        if commit is None:
-            raise NotImplementedError("no commit to read: set ASV_COMMIT or DASHBENCH_COMMIT")
-        settings = suite_settings(benchmarks_dir)
-        commit = resolve_commit(settings.git_dir, commit)
+        settings, commit = measured(benchmarks_dir)
         entry = entry_for(settings, commit)
         if entry is None:
             raise NotImplementedError(f"no Criterion store entry for {commit}")
