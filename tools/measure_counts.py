@@ -52,7 +52,7 @@ def cpu_hogs(on: bool) -> Iterator[None]:
             proc.wait()
 
 
-def count_once(work: Path, index: int, loaded: bool) -> dict:
+def count_once(work: Path, sha: str, index: int, loaded: bool) -> dict:
     """One pass of both languages into its own store; its counts and conditions."""
     store = work / f"store-{index}"
     conf = json.loads((ROOT / "asv.conf.json").read_text())
@@ -63,7 +63,8 @@ def count_once(work: Path, index: int, loaded: bool) -> dict:
             conf["dashbench"][key] = str(ROOT / conf["dashbench"][key])
     config = work / f"asv-{index}.conf.json"
     config.write_text(json.dumps(conf))
-    cmd = [sys.executable, "-m", "dashbench", "counts", "--config", str(config), "run", "--again"]
+    cmd = [sys.executable, "-m", "dashbench", "counts", "--config", str(config), "run"]
+    cmd += ["--again", "--commit", sha]
     load_before = os.getloadavg()[0]
     start = time.monotonic()
     with cpu_hogs(loaded):
@@ -71,9 +72,6 @@ def count_once(work: Path, index: int, loaded: bool) -> dict:
     wall = time.monotonic() - start
     if done.returncode not in (0, 2):
         raise SystemExit(f"{cmd} exited {done.returncode}:\n{done.stderr[-3000:]}")
-    sha = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
-    ).stdout.strip()
     counts = {}
     for language in ("python", "rust"):
         entry = json.loads((store / sha / f"{language}.json").read_text())
@@ -99,10 +97,13 @@ def main() -> int:
     loaded = {int(x) for x in args.load_runs.split(",") if x.strip()}
     project = load_project(ROOT / "asv.conf.json")
     limits = Limits(floor=0.005, target=0.02)
+    sha = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     with tempfile.TemporaryDirectory(prefix="measure-counts-") as tmp:
         passes = []
         for i in range(1, args.runs + 1):
-            passes.append(count_once(Path(tmp), i, i in loaded))
+            passes.append(count_once(Path(tmp), sha, i, i in loaded))
             p = passes[-1]
             print(
                 f"pass {i}: {p['wall_s']} s wall, load {p['load_before']:.1f} -> "

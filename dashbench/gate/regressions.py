@@ -33,6 +33,7 @@ from dashbench.gate.project import (
     gap_start,
     language_of,
     load_project,
+    metric_of,
     pair_ids,
     read_json,
 )
@@ -203,11 +204,17 @@ def _cell(text: str) -> str:
     return html.escape(" ".join(text.split())).replace("|", "\\|")
 
 
-def _value(seconds: float) -> str:
+def _value(value: float, benchmark: str) -> str:
+    """A value in its benchmark's unit: instructions, bytes (peakmem) or seconds."""
+    metric = metric_of(benchmark)
+    if metric == "instructions":
+        return f"{value:,.0f} instructions"
+    if metric == "peakmem":
+        return f"{value / 1e6:,.1f} MB"
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
-        if abs(seconds) >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds:.3g} s"
+        if abs(value) >= scale:
+            return f"{value / scale:.3g} {unit}"
+    return f"{value:.3g} s"
 
 
 def to_markdown(regressions: list[Regression], drops: list[SpeedupDrop], scope: str) -> str:
@@ -225,8 +232,9 @@ def to_markdown(regressions: list[Regression], drops: list[SpeedupDrop], scope: 
             lines.append(
                 f"| `{_cell(r.benchmark)}` {_cell(where)} | {r.language}"
                 f" | {_cell(r.pair_id or '-')}"
-                f" | {commit} | {_cell(r.subject)} | {_value(r.before)} | {_value(r.after)}"
-                f" | {r.ratio:.2f}x |"
+                f" | {commit} | {_cell(r.subject)}"
+                f" | {_value(r.before, r.benchmark)} | {_value(r.after, r.benchmark)}"
+                f" | {r.ratio:.3f}x |"
             )
     else:
         lines.append("No benchmark regressions.")
