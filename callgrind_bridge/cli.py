@@ -67,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
                 commit,
                 items,
                 python=args.python,
-                benchmarks_dir=settings.root / "benchmarks",
+                benchmarks_dir=settings.suite_dir,
                 env_name=args.env_name,
                 options=options,
                 progress=say,

@@ -39,6 +39,12 @@ class Settings:
     conf_path: Path | None = None
     repo: Path | None = None  # asv's "repo" when it is a local checkout; else ``root``
     criterion_args: tuple[str, ...] = ()  # Criterion's effort for full (not --quick) runs
+    benchmark_dir: Path | None = None  # asv's benchmark_dir; None: ``<root>/benchmarks``
+
+    @property
+    def suite_dir(self) -> Path:
+        """The asv suite (its ``benchmark_dir``), whose bodies the Python counts run."""
+        return self.benchmark_dir or self.root / "benchmarks"
 
     @property
     def git_dir(self) -> Path:
@@ -66,12 +72,14 @@ def load_settings(conf: Path | str | None = None, root: Path | None = None) -> S
     values: dict[str, Any] = dict(DEFAULTS)
     repo = None
     criterion_args: list[str] = []
+    benchmark_dir = None
     if path is not None:
         try:
             conf = Config.load(str(path))
         except Exception as exc:  # asv raises UserError or JSON errors for a bad file
             raise BridgeError(f"{path}: cannot read asv config: {exc}") from exc
         own = getattr(conf, "dashbench", None) or {}
+        benchmark_dir = path.parent / conf.benchmark_dir
         if (path.parent / conf.repo).is_dir():
             repo = (path.parent / conf.repo).resolve()
         if not isinstance(own, dict):
@@ -97,6 +105,7 @@ def load_settings(conf: Path | str | None = None, root: Path | None = None) -> S
         conf_path=path,
         repo=repo,
         criterion_args=tuple(criterion_args),
+        benchmark_dir=None if benchmark_dir is None else benchmark_dir.resolve(),
     )
 
 
