@@ -139,6 +139,20 @@ def test_discovery_finds_exactly_the_48_criterion_ids(asv_in_tmp) -> None:
         group, _, function = bench["pretty_name"].partition("/")
         assert module == group, name
         assert method == f"time_{function}", name
+    # Each id's instruction count in both languages, from the committed manifest, with a
+    # pinned version and its own unit.
+    for language in ("python", "rust"):
+        counted = {
+            name: bench
+            for name, bench in discovered.items()
+            if name.startswith(f"instructions.{language}.")
+        }
+        assert sorted(bench["pretty_name"] for bench in counted.values()) == sorted(
+            f"{cid} ({language} instructions)" for cid in CRITERION_IDS
+        )
+        assert {(b["unit"], b["version"], b["type"]) for b in counted.values()} == {
+            ("instructions", "callgrind-instructions-1", "track")
+        }
 
 
 def _environments(*specs: str) -> list[environment.Environment]:
