@@ -43,10 +43,16 @@ class PassOptions:
     only_missing: bool = True  # skip ids the entry already covers
 
     def runs(self, language: str) -> int:
-        value = self.iterations or int(os.environ.get(ITERATIONS_VAR) or 0)
-        value = value or DEFAULT_ITERATIONS[language]
+        if self.iterations is not None:
+            value, source = self.iterations, "--iterations"
+        elif text := os.environ.get(ITERATIONS_VAR, "").strip():
+            if not text.isdigit():
+                raise BridgeError(f"{ITERATIONS_VAR}={text!r}: expected a positive whole number")
+            value, source = int(text), ITERATIONS_VAR
+        else:
+            return DEFAULT_ITERATIONS[language]
         if value < 1:
-            raise BridgeError(f"iterations must be at least 1, got {value}")
+            raise BridgeError(f"{source} must be at least 1, got {value}")
         return value
 
 

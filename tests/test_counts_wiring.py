@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from callgrind_bridge.passes import ITERATIONS_VAR, PassOptions
 from dashbench.errors import DashbenchError
 from dashbench.gate.bisect import resolve_benchmark
 from dashbench.gate.project import language_of, load_project, metric_of, pair_ids
@@ -106,3 +107,15 @@ def test_criterion_effort_comes_from_the_config(tmp_path: Path) -> None:
     path.write_text(json.dumps(conf))
     with pytest.raises(BridgeError, match="criterion_args must be a list of strings"):
         load_settings(path)
+
+
+def test_runs_per_id_come_from_the_flag_the_variable_or_the_default(monkeypatch) -> None:
+    monkeypatch.delenv(ITERATIONS_VAR, raising=False)
+    assert (PassOptions().runs("python"), PassOptions().runs("rust")) == (3, 5)
+    monkeypatch.setenv(ITERATIONS_VAR, "7")
+    assert PassOptions().runs("python") == 7 and PassOptions(2).runs("python") == 2
+    monkeypatch.setenv(ITERATIONS_VAR, "seven")
+    with pytest.raises(BridgeError, match="DASHBENCH_COUNT_ITERATIONS='seven'"):
+        PassOptions().runs("python")
+    with pytest.raises(BridgeError, match="--iterations must be at least 1"):
+        PassOptions(0).runs("rust")
