@@ -12,9 +12,11 @@ import collections
 import contextlib
 import dataclasses
 import datetime
+import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -145,6 +147,72 @@ def run_suite(
     run.records = tree.records
     run.problems += tree.problems
     return run
+
+
+def build_executable(
+    settings: Settings, commit: str, dest: Path, progress: Progress | None = None
+) -> Path:
+    """Build ``commit``'s bench target once and keep its executable at ``dest/<commit>``.
+
+    Rounds that alternate between commits (bisection probes) then run each commit's binary
+    directly: through cargo, every switch of commit in the shared checkout is a rebuild."""
+    commit = resolve_commit(settings.git_dir, commit)
+    kept = dest / commit
+    if kept.is_file():
+        return kept
+    target_dir = settings.cargo_target_dir()
+    with checkout_of(settings, commit, None, target_dir) as tree:
+        crate = tree / settings.rust_crate
+        if not (crate / "Cargo.toml").is_file():
+            raise BridgeError(f"{commit[:12]}: no Rust crate at {settings.rust_crate}")
+        cargo, env = _cargo(crate, settings.rust_bench, target_dir)
+        # Cargo's JSON messages name the executable; only its human lines are progress.
+        human = None if progress is None else _skip_json(progress)
+        build = call(
+            [*cargo, "--no-run", "--message-format=json-render-diagnostics"], crate, env, human
+        )
+        built = _bench_executable(build.output, settings.rust_bench)
+        if build.returncode != 0 or built is None:
+            raise BridgeError(f"cargo bench --no-run failed at {commit[:12]}:\n{build.tail}")
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(built, kept)
+    return kept
+
+
+def _skip_json(progress: Progress) -> Progress:
+    return lambda line: None if line.startswith("{") else progress(line)
+
+
+def _bench_executable(output: str, bench: str) -> Path | None:
+    """The bench target's executable, from cargo's JSON messages."""
+    for line in output.splitlines():
+        if not line.startswith("{"):
+            continue
+        try:
+            message = json.loads(line)
+        except ValueError:
+            continue
+        target = message.get("target") or {}
+        if message.get("executable") and target.get("name") == bench:
+            return Path(message["executable"])
+    return None
+
+
+def run_executable(
+    executable: Path, criterion_id: str, extra_args: tuple[str, ...] = ()
+) -> list[float]:
+    """One Criterion run of one id with a built bench executable: its per-iteration times."""
+    env = {**os.environ, "CARGO_TERM_COLOR": "never"}
+    with tempfile.TemporaryDirectory(prefix="criterion-home-") as home:
+        env["CRITERION_HOME"] = home
+        args = ["--bench", "--noplot", *extra_args, exact_filter([_title(criterion_id)])]
+        done = call([str(executable), *args], Path(home), env, None)
+        records = [r for r in read_tree(home).records if r.full_id == criterion_id]
+    if done.returncode != 0 or not records:
+        raise BridgeError(
+            f"{criterion_id}: {executable.name} exited {done.returncode}:\n{done.tail}"
+        )
+    return list(records[0].samples)
 
 
 def list_ids(
