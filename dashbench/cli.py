@@ -20,7 +20,7 @@ from rust_bridge.errors import BridgeError
 _COMMAND_MODULES: tuple[str, ...] = (
     "dashbench.report.cli",
     "dashbench.gate.regressions",
-    "dashbench.gate.bisect",
+    "dashbench.pipeline.bisect",
     "dashbench.gate.calibrate",
     "dashbench.pipeline.nightly",
     "dashbench.pipeline.continuous",

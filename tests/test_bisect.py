@@ -1,4 +1,4 @@
-"""`dashbench bisect` over a real `asv find` on the toy history (virtualenv, per-commit install)."""
+"""`dashbench bisect` on the toy history: real `asv run` probes (virtualenv, per-commit install)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,14 @@ def test_names_the_culprit_in_either_language(toy_venv, capsys, name, culprit) -
     assert found["author"] == "Toy Author <toy@example.invalid>"
     assert "values.json" in found["diffstat"] and "notes.txt" in found["diffstat"]
     assert found["after"] / found["before"] == pytest.approx(1.4 if name == PY else 1.6)
+    # Each probe is told as it is judged: 7 commits after GOOD take 3 probes.
+    probes = [line for line in err.splitlines() if line.startswith("probe ")]
+    assert len(probes) == 3 and all(line.endswith((": bad", ": good")) for line in probes), err
+    assert f"culprit {shas[culprit][:12]}" in err
+    # Measured into the bisection's own results directory; asv's published results untouched.
+    own = Path(found["results_dir"])
+    assert own.parent == root / ".asv" / "bisect" and any((own / "results").rglob("*.json"))
+    assert not (root / ".asv" / "results" / "toybox").exists()
 
 
 def test_pair_id_picks_the_side(toy_venv, capsys) -> None:
@@ -64,7 +72,9 @@ def test_culprit_right_after_good(toy_venv, capsys) -> None:
         ((PY, "HEAD", "HEAD~3"), "must be an ancestor"),
         ((PY, "nope", "HEAD"), "GOOD 'nope'"),
         ((PY_OTHER, "HEAD~7", "HEAD", "--lang", "rust"), "is a python benchmark"),
-        (("toy_seq.Missing.track_x", "HEAD~7", "HEAD"), "asv find` failed"),
+        (("toy_seq.Missing.track_x", "HEAD~7", "HEAD"), "asv recorded no value"),
+        ((PAIR_ID, "HEAD~7", "HEAD"), "choose one with --lang"),
+        ((PY, "HEAD~3", "HEAD~2"), "there is no step to bisect"),
         (("nowhere/3_nodes", "HEAD~7", "HEAD"), "not a pair id"),
     ],
 )
@@ -73,3 +83,14 @@ def test_errors_exit_2(toy_venv, capsys, args, message) -> None:
     code, _, err = bisect(root, capsys, *args)
     assert code == 2
     assert message in err
+
+
+def test_an_option_shaped_commit_never_reaches_git(toy_venv, capsys) -> None:
+    root, _ = toy_venv
+    victim = root / "victim.txt"
+    victim.write_text("kept")
+    config = str(root / "asv.conf.json")
+    code = cli.main(["bisect", "--config", config, PY, "--", f"--output={victim}", "HEAD"])
+    assert code == 2
+    assert "cannot start with '-'" in capsys.readouterr().err
+    assert victim.read_text() == "kept"

@@ -11,9 +11,9 @@ import pytest
 
 from callgrind_bridge.passes import ITERATIONS_VAR, PassOptions
 from dashbench.errors import DashbenchError
-from dashbench.gate.bisect import resolve_benchmark
 from dashbench.gate.project import language_of, load_project, metric_of, pair_ids
 from dashbench.pipeline.asvjob import METRIC_BENCH, open_job
+from dashbench.pipeline.bisect import resolve_benchmark
 from dashbench.pipeline.continuous import CountChange, counts_markdown
 from dashbench.pipeline.stages import CommitOptions
 from rust_bridge.errors import BridgeError
@@ -57,7 +57,7 @@ def test_count_names_belong_to_their_pair_language_and_metric() -> None:
 def test_bisect_resolves_a_pair_id_to_its_count_unless_time_is_asked() -> None:
     project = load_project(MAIN / "asv.conf.json")
     assert (
-        resolve_benchmark(project, PAIR, "rust")
+        resolve_benchmark(project, PAIR, "rust", "instructions")
         == "instructions.rust.sequential_execution.track_3_nodes_simple"
     )
     assert (
@@ -65,7 +65,10 @@ def test_bisect_resolves_a_pair_id_to_its_count_unless_time_is_asked() -> None:
         == "sequential_execution.ThreeNodesSimple.time_3_nodes_simple"
     )
     with pytest.raises(DashbenchError, match="not a pair id"):
-        resolve_benchmark(project, "nowhere/x", "rust")
+        resolve_benchmark(project, "nowhere/x", "rust", "instructions")
+    # A pair id names two benchmarks: bisect asks which instead of picking one.
+    with pytest.raises(DashbenchError, match="choose one with --lang"):
+        resolve_benchmark(project, PAIR, None, "instructions")
 
 
 def test_metric_selects_stages_and_benchmarks(tmp_path: Path, monkeypatch) -> None:

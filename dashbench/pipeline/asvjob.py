@@ -7,16 +7,21 @@ would type, so its output streams through unchanged and its exit codes keep thei
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from asv.config import Config
 from asv.environment import get_environments
 from asv.machine import Machine, MachineCollection
-from asv.util import UserError
+from asv.util import UserError, load_json
 
 from callgrind_bridge.track import AUTORUN_VAR as COUNTS_AUTORUN_VAR
 from dashbench.errors import DashbenchError
@@ -135,3 +140,20 @@ def open_job(
         tuple(bench or METRIC_BENCH[metric]),
         metric,
     )
+
+
+@contextlib.contextmanager
+def derived_config(project: Project, **overrides: Any) -> Iterator[Path]:
+    """asv.conf.json with some keys replaced, as a temporary file beside it (so its relative
+    paths keep their meaning), for the length of one asv command. No overrides: the config."""
+    if not overrides:
+        yield project.config_path
+        return
+    conf = load_json(str(project.config_path), js_comments=True)
+    conf.update(overrides)
+    with tempfile.NamedTemporaryFile(
+        "w", dir=project.config_path.parent, prefix=".asv-dashbench-", suffix=".json"
+    ) as derived:
+        json.dump(conf, derived)
+        derived.flush()
+        yield Path(derived.name)

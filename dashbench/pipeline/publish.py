@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from asv.util import load_json
-
 from dashbench import cli
 from dashbench.errors import DashbenchError
 from dashbench.gate.project import Project, asv_thresholds
+from dashbench.pipeline.asvjob import derived_config
 from dashbench.pipeline.progress import Progress
 
 
@@ -42,19 +40,8 @@ def asv_publish(project: Project, progress: Progress) -> None:
     """``asv publish``, with the calibrated thresholds folded into asv's own table so that the
     site's Regressions page applies the same thresholds as the gate. The folded config is a
     temporary file beside asv.conf.json, so its relative paths keep their meaning."""
-    with progress.stage("asv publish"), contextlib.ExitStack() as stack:
-        config = project.config_path
-        if project.calibrated:
-            conf = load_json(str(config), js_comments=True)
-            conf["regressions_thresholds"] = asv_thresholds(project)
-            folded = stack.enter_context(
-                tempfile.NamedTemporaryFile(
-                    "w", dir=config.parent, prefix=".asv-publish-", suffix=".json"
-                )
-            )
-            json.dump(conf, folded)
-            folded.flush()
-            config = Path(folded.name)
+    folded = {"regressions_thresholds": asv_thresholds(project)} if project.calibrated else {}
+    with progress.stage("asv publish"), derived_config(project, **folded) as config:
         cmd = [sys.executable, "-m", "asv", "publish", "--config", str(config)]
         code = subprocess.run(cmd, cwd=project.root, check=False).returncode
         if code != 0:
