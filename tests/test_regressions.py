@@ -194,8 +194,8 @@ def gate(root: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[in
 
 def test_flags_exactly_the_steps_above_their_thresholds(toy, capsys) -> None:
     root, shas = toy
-    code, out, _ = gate(root, "--format", "json", capsys=capsys)
-    assert code == 1
+    code, out, err = gate(root, "--format", "json", capsys=capsys)
+    assert code == 1, err
     found = {(r["benchmark"], r["commit"]): r for r in json.loads(out)["regressions"]}
     # The 10% rust step at shas[5] stays under the 20% rust threshold; 5_nodes never moved.
     assert set(found) == {(PY, shas[2]), (RUST, shas[4])}

@@ -1,6 +1,7 @@
 """How often asv's publish fit and the gate's fit find a step, and how often they invent one.
 
 Usage: python tools/measure_step_fit.py [--trials 300] [--seed 1] [--results DIR --machine M]
+       python tools/measure_step_fit.py --speedups [--trials 300] [--seed 1]
 
 Simulation: ``before`` commits at level 1 and ``after`` commits at level ``step``, each value
 multiplied by lognormal noise of the given sigma (the commit-to-commit wander measured here).
@@ -8,6 +9,11 @@ A hit is a regression reported at the first slow commit; a false alarm is any ot
 Both fits end in asv's ``detect_regressions`` at the same threshold; they differ only in the
 fit: asv's ``detect_steps`` (autogamma, equal weights: asv's CI weights can only do worse when
 the CIs are narrower than the wander) against :func:`dashbench.gate.steps.find_steps_up`.
+
+With --speedups, a pair's speedup instead: Python and Rust wall time with independent noise,
+Rust slower by ``step`` from the culprit on. Three ways to find the drop: the old fit of the
+speedup series itself, the gate's candidates from each side's own wall-time fit, and those plus
+the instruction counts' step at the culprit (counts repeat, so their step is always located).
 
 With --results, the same comparison on a real asv results directory: for every benchmark of
 machine M, the commits in git order of the results' repository (the current directory), with
@@ -25,6 +31,7 @@ from asv import _stats
 from asv.results import iter_results_for_machine
 from asv.step_detect import detect_regressions, detect_steps
 
+from dashbench.gate.speedup_drops import drops_in, level_changes, pair_threshold
 from dashbench.gate.steps import find_steps_up
 
 SIGMAS = (0.03, 0.1, 0.2)
@@ -63,6 +70,42 @@ def simulate(trials: int, rng: random.Random) -> None:
                 print(f"{before:>6}+{after:<5} {sigma:5.2f} {step:5.2f} {asv:>14} {gate:>15}")
 
 
+def simulate_speedups(trials: int, rng: random.Random) -> None:
+    threshold = pair_threshold(0.10, 0.05)  # the default time thresholds of the two sides
+    columns = ("ratio fit", "sides", "+counts")
+    print(f"{'before+after':>12} {'sigma':>5} {'step':>5} " + " ".join(f"{c:>10}" for c in columns))
+    for before, after in SHAPES[:2]:
+        for sigma in SIGMAS:
+            for step in (1.0, 1.5, 2.0, 3.0):
+                counts = {"ratio": [0, 0], "sides": [0, 0], "counts": [0, 0]}
+                for _ in range(trials):
+                    n = before + after
+                    python = [rng.lognormvariate(0.0, sigma) for _ in range(n)]
+                    rust = [
+                        rng.lognormvariate(0.0, sigma) * (step if i >= before else 1.0)
+                        for i in range(n)
+                    ]
+                    speedups = [p / r for p, r in zip(python, rust, strict=True)]
+                    sides = level_changes(python) | level_changes(rust)
+                    counted = sides | ({before} if step > 1.0 else set())
+                    found = {
+                        "ratio": [
+                            a
+                            for _b, a, _v, _w in find_steps_up([1 / s for s in speedups], threshold)
+                        ],
+                        "sides": [at for at, _b, _a in drops_in(speedups, sides, threshold)],
+                        "counts": [at for at, _b, _a in drops_in(speedups, counted, threshold)],
+                    }
+                    for name, where in found.items():
+                        counts[name][0] += before in where and step > 1.0
+                        counts[name][1] += any(i != before for i in where)
+                cells = (_cell(h, f, trials) for h, f in counts.values())
+                print(
+                    f"{before:>6}+{after:<5} {sigma:5.2f} {step:5.2f} "
+                    + " ".join(f"{c:>10}" for c in cells)
+                )
+
+
 def real(results_dir: str, machine: str) -> None:
     import git
 
@@ -91,8 +134,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--results", help="an asv results directory to compare on")
     parser.add_argument("--machine", help="with --results: the machine name")
+    parser.add_argument("--speedups", action="store_true", help="simulate speedup drops instead")
     args = parser.parse_args()
-    if args.results:
+    if args.speedups:
+        simulate_speedups(args.trials, random.Random(args.seed))
+    elif args.results:
         real(args.results, args.machine)
     else:
         simulate(args.trials, random.Random(args.seed))

@@ -1,21 +1,33 @@
-"""Drops of a pair's speedup, found with the same step fit the gate uses for benchmarks.
+"""Drops of a pair's speedup, located where one of its sides changes level.
 
-Rule: for each pair and each machine/environment, take the speedup series over commits
-(Python median / Rust median) and look at its inverse, the Rust time as a fraction of the
-Python time, so that "worse" is "up" as asv expects. Fit it like the benchmarks'
-series (:mod:`dashbench.gate.steps`) and keep the upward steps above the pair's threshold. The
-ratio carries both sides' noise, and independent noise adds in quadrature on the log scale, so
-the pair's threshold is the two sides' ``regressions_thresholds`` combined that way.
+Rule: a speedup (Python median / Rust median) can only change where one of its two sides
+changes level. The candidate commits are found side by side:
+- where either side's instruction count steps past its threshold (when counted: these series
+  repeat to 0.1% or better, so the location does not depend on the machine's load);
+- where either side's wall-time series changes level in its own fit, the fit the gate uses for
+  benchmarks (:mod:`dashbench.gate.steps`), for changes counts cannot see (waiting, I/O).
+At each candidate the speedup's median over the commits from the previous candidate up to it
+is compared with its median from it up to the next; a fall past the pair's threshold is a drop.
+
+Why not fit the speedup series itself: it carries both sides' noise, measured minutes apart on
+a shared machine. With eight or so commits that noise hid a 2x drop under load that both sides'
+own fits found, and in simulation (``tools/measure_step_fit.py --speedups``) the ratio fit
+finds a 2x drop at its commit half as often as the sides' fits, and every time once counts
+locate it. The pair's threshold is the two sides' thresholds combined in quadrature on the log
+scale, as independent noise adds.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+import statistics
 from dataclasses import dataclass
 
 from dashbench.gate.project import Project, gap_start
-from dashbench.gate.steps import find_steps_up
-from dashbench.report.data import load_series
+from dashbench.gate.steps import fit_steps
+from dashbench.pairs import Pair, count_name
+from dashbench.report.data import PairResult, load_series
 
 
 @dataclass(frozen=True)
@@ -25,14 +37,57 @@ class SpeedupDrop:
     commit: str  # first commit with the lower speedup
     subject: str
     last_good: str | None  # previous measured commit, when commits between are unmeasured
-    before: float  # speedup before the step
-    after: float  # best speedup after it
+    before: float  # median speedup before it
+    after: float  # median speedup after it
     threshold: float
 
 
 def pair_threshold(python: float, rust: float) -> float:
     """The threshold of a ratio of two series with these thresholds (noise in quadrature)."""
     return math.expm1(math.hypot(math.log1p(python), math.log1p(rust)))
+
+
+def level_changes(values: list[float | None], threshold: float = 0.0) -> set[int]:
+    """Indices where a series' fitted level moves by more than ``threshold`` (the first index
+    of each new level); missing and non-positive values are skipped."""
+    index = [i for i, v in enumerate(values) if v is not None and v > 0]
+    steps = fit_steps([v for v in values if v is not None and v > 0])
+    return {
+        index[left]
+        for (_, _, before, _, _), (left, _, after, _, _) in itertools.pairwise(steps)
+        if abs(after / before - 1.0) > threshold
+    }
+
+
+def drops_in(
+    speedups: list[float], cuts: set[int], threshold: float
+) -> list[tuple[int, float, float]]:
+    """(index of the first commit after a drop, median speedup before, median after)."""
+    bounds = [0, *sorted(c for c in cuts if 0 < c < len(speedups)), len(speedups)]
+    found = []
+    for start, at, end in zip(bounds, bounds[1:-1], bounds[2:], strict=False):
+        before = statistics.median(speedups[start:at])
+        after = statistics.median(speedups[at:end])
+        if before / after - 1.0 > threshold:
+            found.append((at, before, after))
+    return found
+
+
+def candidates(project: Project, pair: Pair, rows: list[PairResult]) -> set[int]:
+    """Where either side changes level: its count past the count's threshold, or its wall time
+    in its own fit."""
+    return (
+        level_changes([r.python.median for r in rows])
+        | level_changes([r.rust.median for r in rows])
+        | level_changes(
+            [r.python_instructions for r in rows],
+            project.threshold(count_name(pair.criterion_id, "python")),
+        )
+        | level_changes(
+            [r.rust_instructions for r in rows],
+            project.threshold(count_name(pair.criterion_id, "rust")),
+        )
+    )
 
 
 def find_speedup_drops(project: Project) -> list[SpeedupDrop]:
@@ -44,14 +99,17 @@ def find_speedup_drops(project: Project) -> list[SpeedupDrop]:
         where = f"{series.machine}/{series.env}"
         for k, pair in enumerate(pairs):
             measured = [
-                (report.commit, speedup.value)
+                (report.commit, row)
                 for report in series.commits
-                if (speedup := report.rows[k].speedup) is not None and speedup.value > 0
+                if (row := report.rows[k]).speedup is not None and row.speedup.value > 0
             ]
+            if len(measured) < 2:
+                continue
+            rows = [row for _, row in measured]
+            speedups = [row.speedup.value for row in rows if row.speedup is not None]
             threshold = pair_threshold(project.threshold(pair.python), project.threshold(pair.rust))
-            inverse = [1.0 / value for _, value in measured]
-            for i_before, i_after, slow_before, slow_after in find_steps_up(inverse, threshold):
-                last_good, commit = measured[i_before][0], measured[i_after][0]
+            for at, before, after in drops_in(speedups, candidates(project, pair, rows), threshold):
+                last_good, commit = measured[at - 1][0], measured[at][0]
                 drops.append(
                     SpeedupDrop(
                         pair_id=pair.criterion_id,
@@ -59,8 +117,8 @@ def find_speedup_drops(project: Project) -> list[SpeedupDrop]:
                         commit=commit.sha,
                         subject=commit.subject,
                         last_good=gap_start(repo, last_good.sha, commit.sha),
-                        before=1.0 / slow_before,
-                        after=1.0 / slow_after,
+                        before=before,
+                        after=after,
                         threshold=threshold,
                     )
                 )
