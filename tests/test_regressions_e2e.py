@@ -6,16 +6,11 @@ still failed when the machine was busy). Callgrind's instruction counts of the s
 regions do not depend on load: Rust counts repeat exactly, Python counts to about 0.02%, so a
 3% step is found at its commit every time, against the instruction series' 1% threshold.
 
-The history (``HISTORY``), on top of this checkout's committed HEAD:
-
-0. asv.conf.json measures the primary LangGraph line only;
-1. README note; 2. a comment in the Rust workloads;
-3. **Python culprit**: each node of ``sequential_execution/3_nodes_simple`` hashes 20 strings
-   (+3.2% instructions);
-4. a comment in the Python workloads;
-5. **Rust culprit**: each node of ``sequential_execution/5_nodes_complex`` spins 25 times
-   through ``std::hint::black_box`` (+3.2% instructions);
-6. README note; 7. a new file under tests/.
+The history is :mod:`e2e_history`'s: 8 commits on this checkout's HEAD, the Python culprit
+at index 3 (each node of ``sequential_execution/3_nodes_simple`` hashes 20 strings, +3.2%
+instructions) and the Rust culprit at index 5 (each node of ``sequential_execution/
+5_nodes_complex`` spins 25 times, +3.2%). Bisection measures into its own results directory,
+so the published history must come out of it unchanged.
 
 Controls: the other sequential id of each language and ``conditional_branching/
 binary_conditional`` in both. Everything is measured once (module fixture) the way a user
@@ -31,33 +26,37 @@ two CPU hogs and other jobs beside it (load 7-9), with the same counts to within
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
 import re
-import shutil
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import git
 import pytest
 from asv.results import iter_results_for_machine_and_hash
+from e2e_history import (
+    IDS,
+    PY_CULPRIT,
+    PY_WORKLOAD,
+    RUST_CULPRIT,
+    RUST_WORKLOAD,
+    SLOW_PY_ID,
+    SLOW_RUST_ID,
+    Sizes,
+    dashbench,
+    make_history,
+    private_target,
+    tail,
+)
 
 from dashbench.pairs import count_name
 
 pytestmark = pytest.mark.slow
 
-MAIN = Path(__file__).resolve().parents[1]
 MACHINE = "e2e-counts"
 
-SLOW_PY_ID = "sequential_execution/3_nodes_simple"
-SLOW_RUST_ID = "sequential_execution/5_nodes_complex"
-CONTROL_ID = "conditional_branching/binary_conditional"
-IDS = (SLOW_PY_ID, SLOW_RUST_ID, CONTROL_ID)
 COUNTS_FILTER = "^(" + "|".join(re.escape(i) for i in IDS) + ")$"
 # The count tracks of the three ids in both languages, and nothing else (one asv --bench regex).
 BENCH = (
@@ -71,9 +70,6 @@ PY_SLOW = count_name(SLOW_PY_ID, "python")
 RUST_SLOW = count_name(SLOW_RUST_ID, "rust")
 ALL_COUNTS = tuple(count_name(i, lang) for i in IDS for lang in ("python", "rust"))
 
-PY_WORKLOAD = "dashbench/workloads/sequential_execution.py"
-RUST_WORKLOAD = "rust/src/workloads/sequential_execution.rs"
-
 # Sizes chosen by measuring the counts with and without each edit (callgrind_bridge's
 # measure_by_group on the three ids, 5 runs each, median, as the passes do; Python in the
 # project's .venv with the edited clone first on PYTHONPATH):
@@ -86,99 +82,12 @@ RUST_WORKLOAD = "rust/src/workloads/sequential_execution.rs"
 #   per node; the other Rust ids did not move by one instruction. The spin count goes through
 #   black_box too: with a constant bound LLVM unrolls the loop (20 spins cost +105
 #   instructions, 100 spins +2,015).
-PY_HASHES_PER_NODE = 20
-RUST_SPINS_PER_NODE = 25
+SIZES = Sizes(python_hashes=20, rust_spins=25)
 
 
-def edit(root: Path, path: str, old: str, new: str) -> None:
-    file = root / path
-    text = file.read_text()
-    assert text.count(old) == 1, f"{path}: the edit anchor {old!r} is not unique"
-    file.write_text(text.replace(old, new))
-
-
-def append(root: Path, path: str, text: str) -> None:
-    with open(root / path, "a") as f:
-        f.write(text)
-
-
-def only_primary_environment(root: Path) -> None:
-    conf = json.loads((root / "asv.conf.json").read_text())
-    conf.pop("include", None)
-    (root / "asv.conf.json").write_text(json.dumps(conf, indent=4) + "\n")
-
-
-def python_slowdown(root: Path) -> None:
-    """Each node of the 3-node chain also hashes a few strings: real extra work, ~3%."""
-    edit(
-        root,
-        PY_WORKLOAD,
-        '    def node(state: SimpleState) -> dict[str, Any]:\n        return {"counter"',
-        "    def node(state: SimpleState) -> dict[str, Any]:\n"
-        f"        sum(hash(suffix + str(i)) for i in range({PY_HASHES_PER_NODE}))"
-        "  # e2e: injected slowdown\n"
-        '        return {"counter"',
-    )
-
-
-def rust_slowdown(root: Path) -> None:
-    """Each node of the 5-node complex chain also spins a little: real extra work, ~3%."""
-    edit(
-        root,
-        RUST_WORKLOAD,
-        '            s.metadata.insert(key.clone(), "completed".to_string());\n            s\n',
-        '            s.metadata.insert(key.clone(), "completed".to_string());\n'
-        f"            for j in 0..std::hint::black_box({RUST_SPINS_PER_NODE}u32) {{\n"
-        "                std::hint::black_box(j); // e2e: injected slowdown\n"
-        "            }\n"
-        "            s\n",
-    )
-
-
-# (subject, change): index 3 slows Python, index 5 slows Rust; the rest touch docs and both
-# languages' workload files without changing what is measured.
-HISTORY = [
-    ("e2e: measure the primary LangGraph line only", only_primary_environment),
-    ("docs: a note", lambda r: append(r, "README.md", "\ne2e note\n")),
-    ("rust: comment", lambda r: append(r, RUST_WORKLOAD, "\n// e2e: a comment only\n")),
-    ("workloads: 3-node chain nodes hash their suffix", python_slowdown),
-    ("workloads: comment", lambda r: append(r, PY_WORKLOAD, "\n# e2e: a comment only\n")),
-    ("rust: 5-node chain nodes spin a little", rust_slowdown),
-    ("docs: another note", lambda r: append(r, "README.md", "\nanother note\n")),
-    ("tests: note", lambda r: append(r, "tests/e2e_note.txt", "note\n")),
-]
-PY_CULPRIT, RUST_CULPRIT = 3, 5
-
-
-def private_target(path: Path) -> Path:
-    """A target dir of our own, seeded with the main checkout's compiled dependencies.
-
-    The shared one serialises every helper's cargo build behind one checkout lock; a copy of
-    its release build keeps Debian's crates compiled, so only the crate itself is rebuilt.
-    """
-    seed = Path(os.environ.get("CARGO_TARGET_DIR", MAIN / "rust" / "target")) / "release"
-    if seed.is_dir():
-        # Files another build replaces mid-copy are skipped: cargo rebuilds what is missing.
-        with contextlib.suppress(shutil.Error):
-            shutil.copytree(seed, path / "release", symlinks=True, dirs_exist_ok=True)
-    return path
-
-
-def dashbench(args: list[str], root: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    """``python -m dashbench ARGS`` in the clone, as a user would type it."""
-    return subprocess.run(
-        [sys.executable, "-m", "dashbench", *args],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def tail(proc: subprocess.CompletedProcess) -> str:
-    out, err = proc.stdout[-6000:], proc.stderr[-6000:]
-    return f"exit {proc.returncode}\n--- stdout\n{out}\n--- stderr\n{err}"
+def snapshot(results: Path) -> dict[str, bytes]:
+    """Every file under an asv results directory, by relative path."""
+    return {str(f.relative_to(results)): f.read_bytes() for f in results.rglob("*") if f.is_file()}
 
 
 @dataclass(frozen=True)
@@ -214,15 +123,7 @@ class History:
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> History:
     root = tmp_path_factory.mktemp("e2e-counts") / "dashbench"
-    repo = git.Repo.clone_from(str(MAIN), root, branch="main")
-    with repo.config_writer() as cw:
-        cw.set_value("user", "name", "E2E Author")
-        cw.set_value("user", "email", "e2e@example.invalid")
-    shas = []
-    for subject, change in HISTORY:
-        change(root)
-        repo.git.add("-A")
-        shas.append(repo.index.commit(subject).hexsha)
+    shas = make_history(root, SIZES)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DASHBENCH_", "ASV_"))}
     env["CARGO_TARGET_DIR"] = str(private_target(root.parent / "target"))
     env["DASHBENCH_COUNTS_FILTER"] = COUNTS_FILTER
@@ -303,6 +204,7 @@ def test_bisect_names_each_culprit(
     history: History, criterion_id: str, lang: str, culprit: int, changed: str
 ) -> None:
     shas = history.shas
+    published = snapshot(history.root / ".asv" / "results")
     proc = dashbench(
         [
             "bisect", criterion_id, shas[0], shas[-1],
@@ -322,6 +224,10 @@ def test_bisect_names_each_culprit(
     assert changed in found["diffstat"]
     assert found["before"] and found["after"], found
     assert 1.02 <= found["after"] / found["before"] <= 1.06, found
+    # The probes went to the bisection's own results; the nightly's history is as it was.
+    assert snapshot(history.root / ".asv" / "results") == published
+    assert Path(found["results_dir"]).parent == history.root / ".asv" / "bisect"
+    assert f"culprit {shas[culprit][:12]}" in proc.stderr, tail(proc)
 
 
 @pytest.mark.parametrize(
