@@ -12,6 +12,7 @@ import collections
 import contextlib
 import dataclasses
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -177,6 +178,23 @@ def build_executable(
         dest.mkdir(parents=True, exist_ok=True)
         shutil.copy2(built, kept)
     return kept
+
+
+def executable_cache(settings: Settings) -> Path:
+    """Where built bench executables are kept between runs: in the cargo target dir (a build
+    cache already), under a key of what else decides the binary (toolchain, flags, source)."""
+    crate = settings.crate_dir()
+    key = json.dumps(
+        [
+            _version(["rustc", "-vV"], crate if crate.is_dir() else Path.cwd()),
+            {k: v for k, v in sorted(os.environ.items()) if k in ALWAYS_RECORDED},
+            cargo_source(),
+            settings.rust_crate,
+            settings.rust_bench,
+        ]
+    )
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return settings.cargo_target_dir() / "dashbench-executables" / digest
 
 
 def _skip_json(progress: Progress) -> Progress:

@@ -30,7 +30,7 @@ from dashbench.errors import DashbenchError
 from dashbench.gate.project import Project, metric_of, pair_ids
 from rust_bridge.errors import BridgeError
 from rust_bridge.manifest import load_manifest
-from rust_bridge.runner import build_executable, run_executable
+from rust_bridge.runner import build_executable, executable_cache, run_executable
 from rust_bridge.settings import load_settings
 
 Measure = Callable[[list[str]], dict[str, float]]
@@ -50,7 +50,7 @@ def recorded_value(results_dir: Path, machine: str, sha: str, benchmark: str) ->
 @dataclass(frozen=True)
 class Workspace:
     """Where a bisection keeps what it measures: a config of its own (asv.conf.json with
-    ``results_dir`` moved here), the results, asv's output and built executables."""
+    ``results_dir`` moved here), the results and asv's output."""
 
     project: Project
     root: Path
@@ -121,10 +121,8 @@ class CriterionProbe:
     def __call__(self, commits: list[str]) -> dict[str, float]:
         settings = load_settings(self.space.project.config_path)
         try:
-            built = {
-                c: build_executable(settings, c, self.space.root / "executables", self._log)
-                for c in commits
-            }
+            cache = executable_cache(settings)
+            built = {c: build_executable(settings, c, cache, self._log) for c in commits}
             samples: dict[str, list[float]] = {c: [] for c in commits}
             for k in range(self.rounds):
                 for c in commits if k % 2 == 0 else commits[::-1]:
