@@ -12,6 +12,7 @@ mod build;
 pub mod checkpointing;
 pub mod compilation;
 pub mod conditional_branching;
+pub mod describe;
 pub mod event_streaming;
 pub mod parallel_execution;
 pub mod read_only_optimization;
@@ -22,6 +23,7 @@ pub mod stress_tests;
 pub mod tracing_overhead;
 
 pub use build::processor_loop;
+pub use build::Fresh;
 pub use checkpointing::ScratchDir;
 
 /// What runs a timed body repeatedly, after the caller has done the untimed setup.
@@ -33,6 +35,21 @@ pub trait Harness {
     /// An async body (`invoke`). The harness creates the runtime, as part of the setup, and
     /// awaits each call's future inside the timed region (Criterion's `b.to_async(&rt).iter`).
     fn iter_async<O, F: Future<Output = O>, R: FnMut() -> F>(&mut self, body: R);
+
+    /// An async body that consumes a fresh input per call, made untimed by `setup` (Criterion's
+    /// `b.to_async(&rt).iter_batched`); outputs are dropped untimed. Ids with a checkpointer or a
+    /// callback use it, so each call starts with empty ones, as asv's per-call setup gives Python.
+    fn iter_batched_async<I, O, F, S, R>(&mut self, setup: S, body: R)
+    where
+        S: FnMut() -> I,
+        F: Future<Output = O>,
+        R: FnMut(I) -> F;
+
+    /// Receives what one call of the id does (docs/workloads.md §equivalence). Only the
+    /// describing harness (`dashbench-equiv`) runs `describe`; timing and counting ignore it.
+    fn describe(&mut self, describe: impl FnOnce() -> serde_json::Value) {
+        let _ = describe;
+    }
 }
 
 /// Criterion 0.3's `black_box` (without `real_blackbox`), so a body that hides its input behaves
@@ -107,6 +124,14 @@ impl Harness for NoHarness {
         match *self {}
     }
     fn iter_async<O, F: Future<Output = O>, R: FnMut() -> F>(&mut self, _: R) {
+        match *self {}
+    }
+    fn iter_batched_async<I, O, F, S, R>(&mut self, _: S, _: R)
+    where
+        S: FnMut() -> I,
+        F: Future<Output = O>,
+        R: FnMut(I) -> F,
+    {
         match *self {}
     }
 }
