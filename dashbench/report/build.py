@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Mapping
 
 from dashbench import speedup as sp
+from dashbench.pairs import RECORDS, record_anchor
 from dashbench.report.data import CommitReport, PairResult, Series
 from dashbench.report.escape import md_code, md_text, url_part
 
@@ -26,7 +27,9 @@ INTRO = (
     "Change is relative to the previous reported commit. n/a means no data, never an estimate. "
     "Work ratio = Python instructions / Rust instructions for one run of the same timed body, "
     "counted by callgrind: deterministic where the speedup is noisy, but blind to waiting "
-    "(I/O, sleeps, lock contention) and to cache misses, which the speedup includes."
+    "(I/O, sleeps, lock contention) and to cache misses, which the speedup includes. "
+    f"Each pair links to its equivalence record in the repository's {RECORDS}: what one call "
+    "does on each side, as the check that holds every pair to its label compared it."
 )
 
 
@@ -77,8 +80,9 @@ def _graph_link(label: str, name: str, site_prefix: str | None) -> str:
 
 
 def _pair_cells(row: PairResult, site_prefix: str | None) -> list[str]:
+    cid = row.pair.criterion_id
     return [
-        md_text(row.pair.criterion_id),
+        f"[{md_text(cid)}]({RECORDS}#{url_part(record_anchor(cid))})",
         _graph_link(fmt_seconds(row.python.median), row.pair.python, site_prefix),
         _graph_link(fmt_seconds(row.rust.median), row.pair.rust, site_prefix),
         f"**{fmt_ratio(row.speedup.value if row.speedup else None)}**",
