@@ -64,7 +64,7 @@ class StreamUpdates3NodesComplex(CompiledGraph):
 
     @paired("event_streaming/stream_updates_3_nodes_complex", approximate=UPDATES_REASON)
     def time_stream_updates_3_nodes_complex(self):
-        """Approximate: delta chunks instead of full-state events (UPDATES_REASON)."""
+        """Approximate: node-output chunks, no status, next or Done (UPDATES_REASON)."""
         return count_chunks(self.app.stream(make_complex(), self.config, stream_mode="updates"))
 
 

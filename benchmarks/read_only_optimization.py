@@ -1,4 +1,4 @@
-"""read_only_optimization: linear graphs with a collecting callback created per sample.
+"""read_only_optimization: linear graphs with a collecting callback created per call.
 
 All four ids are approximate: LangGraph has no read-only node flag and no state-diff
 events, so the twin collects graph and node start/end events (12 for 5 nodes, 8 for 3;
@@ -38,10 +38,10 @@ MUTATING = (
 
 
 class WithCallbacks(InvokeTiming):
-    """Criterion's closure: compile, then attach one CollectingCallback for the sample.
+    """Criterion's per-call setup: compile, then attach a new CollectingCallback.
 
     Like every compiled graph here it is primed with one untimed call, so the handler
-    already holds that call's events when timing starts; DashFlow's keeps growing too.
+    already holds that call's events when timing starts; Rust's callback starts empty.
     """
 
     build: Callable[[], Any]
