@@ -1,8 +1,9 @@
 //! The 48 benchmark ids of DashFlow's `graph_benchmarks` suite, defined once for every harness.
 //!
 //! Each id is an entry in its group's table: a function that does the id's untimed per-sample setup (build and
-//! compile the graph, checkpointer, callback, scratch directory) and then hands the timed body to
-//! a [`Harness`]. Criterion's bench times it; `dashbench-count` counts its instructions. The
+//! compile the graph; per call, untimed too, a new checkpointer, callback or scratch directory) and
+//! then hands the timed body to a [`Harness`]. Criterion's bench times it; `dashbench-count`
+//! counts its instructions; `dashbench-equiv` describes one call of it. The
 //! body goes to the harness as a generic closure, so no harness adds an indirect call or a boxed
 //! future to the timed region. docs/workloads.md has one section per group.
 
