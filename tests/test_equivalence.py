@@ -15,6 +15,7 @@ import pytest
 from dashbench import cli
 from dashbench import equivalence as eq
 from dashbench.pairs import APPROXIMATE, EXACT, Pair, load_pairs
+from dashbench.report.build import _record_link
 from dashbench.workloads import sequential_execution
 from rust_bridge.cargo import cargo_config_args
 
@@ -88,6 +89,16 @@ def test_python_descriptions_of_a_stream_and_a_file_checkpoint() -> None:
         7,
         6,
     )
+
+
+def test_the_report_links_every_pair_to_a_record_that_exists() -> None:
+    records = RECORDS.read_text()
+    for pair in load_pairs(TABLE):
+        target = _record_link(pair.criterion_id).rpartition("](")[2].rstrip(")")
+        path, _, anchor = target.partition("#")
+        assert path == "docs/equivalence.md"
+        assert f'<a id="{anchor}"></a>{pair.criterion_id}' in records
+    assert _record_link("inject/<b>x</b>") == "inject/&lt;b&gt;x&lt;/b&gt;"  # no link, escaped
 
 
 # --- against the Rust side (builds the crate) -----------------------------------------------
