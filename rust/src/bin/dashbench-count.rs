@@ -148,52 +148,47 @@ impl Harness for Counter {
     }
 
     fn iter_async<O, F: Future<Output = O>, R: FnMut() -> F>(&mut self, mut body: R) {
-        self.regions(|| (), |()| body(), true);
+        let labels = self.labels();
+        current_thread_runtime().block_on(async {
+            black_box(body().await);
+            for label in &labels {
+                self.open();
+                black_box(body().await);
+                self.close(label);
+            }
+        });
     }
 
-    fn iter_batched_async<I, O, F, S, R>(&mut self, setup: S, body: R)
+    /// As Criterion's `iter_batched`: `setup` runs before the region opens, and the output is
+    /// dropped after it closes.
+    fn iter_batched_async<I, O, F, S, R>(&mut self, mut setup: S, mut body: R)
     where
         S: FnMut() -> I,
         F: Future<Output = O>,
         R: FnMut(I) -> F,
     {
-        self.regions(setup, body, false);
-    }
-}
-
-impl Counter {
-    /// Counting harness only: a current-thread runtime, so the same tasks run interleaved on one
-    /// thread. A multi-thread runtime's workers park and spin differently on every run, which
-    /// callgrind counts; Criterion's bench keeps its multi-thread runtime. `setup` runs outside
-    /// the region; the output is dropped inside it as in Criterion's `iter`, or after it as in
-    /// its `iter_batched`.
-    fn regions<I, O, F: Future<Output = O>>(
-        &mut self,
-        mut setup: impl FnMut() -> I,
-        mut body: impl FnMut(I) -> F,
-        drop_in_region: bool,
-    ) {
         let labels = self.labels();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("tokio runtime");
-        runtime.block_on(async {
+        current_thread_runtime().block_on(async {
             black_box(body(setup()).await);
             for label in &labels {
                 let input = black_box(setup());
                 self.open();
                 let output = body(input).await;
-                if drop_in_region {
-                    drop(black_box(output));
-                    self.close(label);
-                } else {
-                    self.close(label);
-                    drop(black_box(output));
-                }
+                self.close(label);
+                drop(black_box(output));
             }
         });
     }
+}
+
+/// Counting harness only: a current-thread runtime, so the same tasks run interleaved on one
+/// thread. A multi-thread runtime's workers park and spin differently on every run, which
+/// callgrind counts; Criterion's bench keeps its multi-thread runtime.
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
 }
 
 #[derive(Serialize)]
