@@ -24,9 +24,11 @@ from .common import paired
 from .harness import InvokeTiming
 
 FILE_REASON = (
-    "DashFlow's FileCheckpointer (bincode, CRC header, fsync + rename per save) is paired with "
-    "LangGraph's SqliteSaver on a temp-dir database (msgpack, WAL commit with fsync per put): "
-    "different storage engine and serializer"
+    "[storage] DashFlow's FileCheckpointer writes one serde_json file per save, with no header: "
+    "temp file, fsync, rename and an fsync of the directory (3 or 5 saves, 6 or 10 fsyncs a "
+    "call). LangGraph's SqliteSaver on a temp-dir database makes 5 or 7 puts and 4 or 6 "
+    "put_writes a call, each a SQLite commit of msgpack data. Each call starts with an empty "
+    "store on both sides: a new directory, a new database"
 )
 
 

@@ -13,6 +13,14 @@ from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., object])
 
+# Reason text shared by the fan-out ids (docs/workloads.md §equivalence): ``[field] why``.
+MERGED_STATE = (
+    "[state] DashFlow merges a fan-out by appending every later branch's whole state to the "
+    "first branch's, so the messages (or list items) each branch inherited from its input come "
+    "back once per branch; LangGraph's reducers add only what each branch returned. The nodes "
+    "do the same work; the merge, and so the final state, differs"
+)
+
 
 def paired(criterion_id: str, *, approximate: str | None = None) -> Callable[[F], F]:
     """Mark a ``time_``/``peakmem_`` method as the twin of ``criterion_id``.

@@ -16,16 +16,23 @@ from .common import paired
 from .harness import CompiledGraph
 
 EVENTS_REASON = (
-    "DashFlow's Events mode (NodeStart + NodeEnd with a state clone per node, then Done: 11) "
-    "has no LangGraph twin; stream_mode='debug' emits a task and a task_result per node (10)"
+    "[events] DashFlow's Events mode (NodeStart + NodeEnd per node, then Done: 11) has no "
+    "LangGraph twin; stream_mode='debug' emits a task and a task_result per node and no final "
+    "event (10) [event_fields] DashFlow's NodeStart carries no state and its NodeEnd a whole "
+    "state clone; LangGraph's task carries the node's input state, its task_result only the "
+    "channels the node wrote (counter, messages)"
 )
 UPDATES_REASON = (
-    "DashFlow's Updates events carry the whole state (3 + Done); LangGraph's 'updates' chunks "
-    "carry only each node's delta (3)"
+    "[events] DashFlow ends with a Done event carrying the final state (3 updates + Done = 4); "
+    "LangGraph's 'updates' stream has no final event (3) [event_fields] DashFlow's Update "
+    "events carry the whole state; LangGraph's chunks carry what each node returned: the "
+    "counter, the whole messages list (2-4 messages) and the whole metadata dict (12-32 keys), "
+    "but no status or next"
 )
 PARALLEL_REASON = (
-    "DashFlow's stream() runs the 3 workers one after another with no merge (5 values + Done); "
-    "LangGraph runs them as one parallel superstep (4 values: input, start, workers, collect)"
+    "[events] DashFlow's stream() runs the 3 workers one after another, each on the previous "
+    "one's output, with no merge (5 values + Done = 6); LangGraph runs them as one parallel "
+    "superstep (4 values: input, start, workers, collect). The final state is the same"
 )
 
 
@@ -57,7 +64,7 @@ class StreamUpdates3NodesComplex(CompiledGraph):
 
     @paired("event_streaming/stream_updates_3_nodes_complex", approximate=UPDATES_REASON)
     def time_stream_updates_3_nodes_complex(self):
-        """Approximate: delta chunks instead of full-state events (UPDATES_REASON)."""
+        """Approximate: node-output chunks, no status, next or Done (UPDATES_REASON)."""
         return count_chunks(self.app.stream(make_complex(), self.config, stream_mode="updates"))
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dashbench.workloads import parallel_execution as wl
 from dashbench.workloads.states import make_complex
 
-from .common import paired
+from .common import MERGED_STATE, paired
 from .harness import CompiledGraph
 
 
 class Fanout3Workers(CompiledGraph):
     build = staticmethod(wl.build_fanout_3_workers)
 
-    @paired("parallel_execution/fanout_3_workers")
+    @paired("parallel_execution/fanout_3_workers", approximate=MERGED_STATE)
     def time_fanout_3_workers(self):
         return self.app.invoke(make_complex(), self.config)
 
@@ -26,7 +26,7 @@ class Fanout3Workers(CompiledGraph):
 class Fanout5WorkersHeavy(CompiledGraph):
     build = staticmethod(wl.build_fanout_5_workers_heavy)
 
-    @paired("parallel_execution/fanout_5_workers_heavy")
+    @paired("parallel_execution/fanout_5_workers_heavy", approximate=MERGED_STATE)
     def time_fanout_5_workers_heavy(self):
         return self.app.invoke(make_complex(), self.config)
 
@@ -34,6 +34,6 @@ class Fanout5WorkersHeavy(CompiledGraph):
 class TwoStageParallel(CompiledGraph):
     build = staticmethod(wl.build_two_stage_parallel)
 
-    @paired("parallel_execution/two_stage_parallel")
+    @paired("parallel_execution/two_stage_parallel", approximate=MERGED_STATE)
     def time_two_stage_parallel(self):
         return self.app.invoke(make_complex(), self.config)

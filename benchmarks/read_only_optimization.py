@@ -1,4 +1,4 @@
-"""read_only_optimization: linear graphs with a collecting callback created per sample.
+"""read_only_optimization: linear graphs with a collecting callback created per call.
 
 All four ids are approximate: LangGraph has no read-only node flag and no state-diff
 events, so the twin collects graph and node start/end events (12 for 5 nodes, 8 for 3;
@@ -20,21 +20,28 @@ from dashbench.workloads.states import make_complex, make_large
 from .common import paired, reset_peak_rss, setup_baseline
 from .harness import InvokeTiming
 
+STATE_COPIES = (
+    "[event_state_copies] every DashFlow GraphStart, NodeStart, NodeEnd and GraphEnd event "
+    "holds its own clone of the state (12 a call for 5 nodes, 8 for 3), which the callback "
+    "keeps; LangGraph's handler keeps references to the payloads LangGraph hands it"
+)
 READ_ONLY = (
-    "no read-only flag in LangGraph: read-only nodes write nothing, and the handler sees "
-    "graph and node start/end only, where DashFlow sends node, edge and state events"
+    "[events] no read-only flag in LangGraph: read-only nodes write nothing, and the handler "
+    "sees graph and node start/end only (12 events for 5 nodes, 8 for 3); DashFlow also sends "
+    "an edge event per node (17, 11), and its read-only nodes send no StateChanged " + STATE_COPIES
 )
 MUTATING = (
-    "LangGraph sends graph and node start/end only; DashFlow also sends edge events and "
-    "a StateChanged event computed by diffing the state as serde_json values"
+    "[events] LangGraph's handler sees graph and node start/end only (12, 8); DashFlow also "
+    "sends an edge event and a StateChanged event per node, the latter computed by diffing "
+    "the state as serde_json values (22, 14) " + STATE_COPIES
 )
 
 
 class WithCallbacks(InvokeTiming):
-    """Criterion's closure: compile, then attach one CollectingCallback for the sample.
+    """Criterion's per-call setup: compile, then attach a new CollectingCallback.
 
     Like every compiled graph here it is primed with one untimed call, so the handler
-    already holds that call's events when timing starts; DashFlow's keeps growing too.
+    already holds that call's events when timing starts; Rust's callback starts empty.
     """
 
     build: Callable[[], Any]

@@ -13,7 +13,7 @@ from dashbench.workloads.common import run_config
 from dashbench.workloads.states import make_complex
 
 from .checkpointing import Checkpointed
-from .common import paired
+from .common import MERGED_STATE, paired
 from .harness import CompiledGraph
 
 
@@ -28,7 +28,7 @@ class FiveNodesNoSubscriber(CompiledGraph):
 class Parallel3WorkersNoSubscriber(CompiledGraph):
     build = staticmethod(wl.build_parallel_3_workers)
 
-    @paired("tracing_overhead/parallel_3_workers_no_subscriber")
+    @paired("tracing_overhead/parallel_3_workers_no_subscriber", approximate=MERGED_STATE)
     def time_parallel_3_workers_no_subscriber(self) -> Any:
         return self.app.invoke(make_complex(), self.config)
 

@@ -25,6 +25,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "dashbench.pipeline.nightly",
     "dashbench.pipeline.continuous",
     "dashbench.merge",
+    "dashbench.equivalence_cli",
     "rust_bridge.cli",
     "callgrind_bridge.cli",
 )

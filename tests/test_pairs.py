@@ -50,17 +50,20 @@ def test_every_name_in_the_table_is_a_benchmark_asv_discovers(table: list) -> No
 
 
 def test_table_covers_the_48_ids_with_the_specified_exactness(table: list) -> None:
-    """WORKLOADS.md section 6: 48 ids in 11 groups, 32 exact and 16 approximate."""
+    """docs/workloads.md §Summary: 48 ids in 11 groups, 25 exact and 23 approximate."""
     assert len(table) == 48
     assert len({p.group for p in table}) == 11
-    assert Counter(p.pairing for p in table) == {EXACT: 32, APPROXIMATE: 16}
+    assert Counter(p.pairing for p in table) == {EXACT: 25, APPROXIMATE: 23}
     assert all(p.reason for p in table if not p.exact)
     approximate_groups = Counter(p.group for p in table if not p.exact)
     assert approximate_groups == {
         "checkpointing": 2,
         "event_streaming": 3,
-        "state_cloning": 6,
-        "real_world_scenarios": 1,
+        "parallel_execution": 3,
+        "state_cloning": 7,
+        "stress_tests": 1,
+        "real_world_scenarios": 2,
+        "tracing_overhead": 1,
         "read_only_optimization": 4,
     }
 

@@ -53,18 +53,23 @@ def test_memory_checkpoint_5_nodes_metadata(run_benchmark):
 
 
 FILE_CASES = [
-    (bench.FileCheckpoint3Nodes, "time_file_checkpoint_3_nodes", 3, 5),
-    (bench.FileCheckpoint5Nodes, "time_file_checkpoint_5_nodes", 5, 7),
+    # class, method, node runs, checkpoints per call, metadata keys
+    (bench.FileCheckpoint3Nodes, "time_file_checkpoint_3_nodes", 3, 5, 2),
+    (bench.FileCheckpoint5Nodes, "time_file_checkpoint_5_nodes", 5, 7, 52),
 ]
 
 
-@pytest.mark.parametrize(("cls", "method", "runs", "per_call"), FILE_CASES)
-def test_file_checkpoints_land_in_the_temp_database(cls, method, runs, per_call):
+@pytest.mark.parametrize(("cls", "method", "runs", "per_call", "keys"), FILE_CASES)
+def test_file_checkpoints_land_in_the_temp_database(cls, method, runs, per_call, keys):
     instance = cls()
     instance.setup()
     try:
         state = getattr(instance, method)()
         assert state["counter"] == runs
+        assert state["messages"] == ["Initial message"] + [
+            f"Node {i} completed" for i in range(1, runs + 1)
+        ]
+        assert len(state["metadata"]) == keys
         last = assert_fresh_thread_per_call(instance, state, per_call)
         database = instance.storage.directory / "checkpoints.sqlite"
         with sqlite3.connect(database) as reader:

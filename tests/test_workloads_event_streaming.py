@@ -28,11 +28,25 @@ def test_chunks_streamed(run_benchmark, cls, method, chunks, approximate):
     assert bool(getattr(cls, method).approximate) is approximate
 
 
+def test_values_are_the_input_then_the_state_after_each_node(run_benchmark):
+    instance, _ = run_benchmark(bench.StreamValues5Nodes, "time_stream_values_5_nodes")
+    values = list(instance.app.stream(make_complex(), instance.config, stream_mode="values"))
+    assert [v["counter"] for v in values] == [0, 1, 2, 3, 4, 5]
+    assert values[-1]["messages"] == ["Initial message"] + [f"Node {i}" for i in range(1, 6)]
+    assert all(set(v) == {"messages", "metadata", "counter", "status", "next"} for v in values)
+    assert all(len(v["metadata"]) == 2 and v["status"] == "initialized" for v in values)
+
+
 def test_events_are_task_starts_and_results_per_node(run_benchmark):
     instance, _ = run_benchmark(bench.StreamEvents5Nodes, "time_stream_events_5_nodes")
     events = list(instance.app.stream(make_complex(), instance.config, stream_mode="debug"))
     assert [e["type"] for e in events] == ["task", "task_result"] * 5
     assert [e["payload"]["name"] for e in events[::2]] == [f"node{i}" for i in range(1, 6)]
+    # A task carries the node's input state; its result, the two channels the node wrote.
+    assert [e["payload"]["input"]["counter"] for e in events[::2]] == [0, 1, 2, 3, 4]
+    results = [dict(e["payload"]["result"]) for e in events[1::2]]
+    assert [sorted(r) for r in results] == [["counter", "messages"]] * 5
+    assert results[-1]["messages"][-1] == "Node 5" and results[-1]["counter"] == 5
 
 
 def test_updates_carry_each_nodes_delta(run_benchmark):

@@ -25,9 +25,11 @@ def test_deep_nesting_10_levels(run_benchmark):
 
 
 def test_wide_fanout_50_parallel_branches(run_benchmark):
-    _, state = run_benchmark(
+    instance, state = run_benchmark(
         bench.WideFanout50ParallelBranches, "time_wide_fanout_50_parallel_branches"
     )
+    workers = {f"worker{i}" for i in range(50)}  # named as in Rust, worker0..49
+    assert workers | {"start", "collect"} == set(instance.app.builder.nodes)
     assert state["status"] == "collected"
     assert state["counter"] == 52  # user, session and 50 worker keys
     assert {f"worker{i}" for i in range(50)} <= state["metadata"].keys()
@@ -62,4 +64,6 @@ def test_100_steps_fail_under_dashflows_default_limit(run_benchmark):
 )
 def test_peakmem_twins_run_the_timed_body(check_peakmem_twin, cls, function_id):
     check_peakmem_twin(cls, function_id)
-    assert getattr(cls, f"time_{function_id}").approximate is None  # all four pair exactly
+    # The 50-wide fan-out differs in its merged state and its thread/task limit.
+    exact = function_id != "wide_fanout_50_parallel_branches"
+    assert (getattr(cls, f"time_{function_id}").approximate is None) is exact

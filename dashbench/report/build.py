@@ -7,13 +7,16 @@ missing value is always written "n/a".
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 
 from dashbench import speedup as sp
+from dashbench.pairs import RECORDS, record_anchor
 from dashbench.report.data import CommitReport, PairResult, Series
 from dashbench.report.escape import md_code, md_text, url_part
 
 NA = "n/a"
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_]+/[A-Za-z0-9_]+")
 TIMES = "\u00d7"  # multiplication sign
 _UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
 
@@ -26,7 +29,9 @@ INTRO = (
     "Change is relative to the previous reported commit. n/a means no data, never an estimate. "
     "Work ratio = Python instructions / Rust instructions for one run of the same timed body, "
     "counted by callgrind: deterministic where the speedup is noisy, but blind to waiting "
-    "(I/O, sleeps, lock contention) and to cache misses, which the speedup includes."
+    "(I/O, sleeps, lock contention) and to cache misses, which the speedup includes. "
+    f"Each pair links to its equivalence record in the repository's {RECORDS}: what one call "
+    "does on each side, as the check that holds every pair to its label compared it."
 )
 
 
@@ -76,9 +81,17 @@ def _graph_link(label: str, name: str, site_prefix: str | None) -> str:
     return f"[{label}]({site_prefix}index.html#{url_part(name)})"
 
 
+def _record_link(criterion_id: str) -> str:
+    """The id, linked to its equivalence record when it is a plain ``group/function`` id (a
+    record anchor is made of nothing else)."""
+    if not _PLAIN_ID.fullmatch(criterion_id):
+        return md_text(criterion_id)
+    return f"[{md_text(criterion_id)}]({RECORDS}#{record_anchor(criterion_id)})"
+
+
 def _pair_cells(row: PairResult, site_prefix: str | None) -> list[str]:
     return [
-        md_text(row.pair.criterion_id),
+        _record_link(row.pair.criterion_id),
         _graph_link(fmt_seconds(row.python.median), row.pair.python, site_prefix),
         _graph_link(fmt_seconds(row.rust.median), row.pair.rust, site_prefix),
         f"**{fmt_ratio(row.speedup.value if row.speedup else None)}**",

@@ -1,7 +1,8 @@
 """checkpointing: linear chains and the 5-iteration loop with a checkpointer attached.
 
-DashFlow's ``MemoryCheckpointer`` maps to LangGraph's in-memory saver. Its ``FileCheckpointer``
-(bincode + fsync + rename per save) has no LangGraph twin; the closest honest one is
+DashFlow's ``MemoryCheckpointer`` maps to LangGraph's in-memory saver. The reference crate's
+``FileCheckpointer`` (one serde_json file per save, no header: temp file, fsync, rename and a
+directory fsync) has no LangGraph twin; the closest honest one is
 ``SqliteSaver`` on a database file in a fresh temp dir, which commits (and fsyncs) every put.
 
 See docs/workloads.md §checkpointing.

@@ -39,14 +39,15 @@ def set_status(status: str, *, reset_counter: bool = False) -> Node:
 
 
 def fanout_graph(
-    source: tuple[str, Node], workers: Sequence[Node], join: tuple[str, Node]
+    source: tuple[str, Node], workers: Sequence[Node], join: tuple[str, Node], *, first: int = 1
 ) -> StateGraph:
-    """The named source fans out to ``worker1..n``, which all feed the named join, which ends."""
+    """The named source fans out to ``worker<first>..``, which all feed the named join, which
+    ends. The Rust twins number their workers from 1, but for the 50-wide one, from 0."""
     (source_name, source_node), (join_name, join_node) = source, join
     graph = StateGraph(ComplexFanoutState)
     graph.add_node(source_name, source_node)
     graph.add_node(join_name, join_node)
-    worker_names = [f"worker{i}" for i in range(1, len(workers) + 1)]
+    worker_names = [f"worker{i}" for i in range(first, first + len(workers))]
     for name, action in zip(worker_names, workers, strict=True):
         graph.add_node(name, action)
     fan_out(graph, source_name, worker_names, join_name)

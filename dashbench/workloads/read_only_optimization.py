@@ -1,7 +1,9 @@
-"""read_only_optimization: linear graphs observed by a per-sample collecting callback.
+"""read_only_optimization: linear graphs observed by a collecting callback made per call.
 
-DashFlow's ``CollectingCallback`` keeps every event it is sent for the life of a Criterion
-sample. LangGraph has no read-only node flag and no state-diff event, so the twin is a
+DashFlow's ``CollectingCallback`` keeps every event of its call, each GraphStart, NodeStart,
+NodeEnd and GraphEnd with its own clone of the state (Criterion makes a new one per call, as
+asv's per-call setup makes a new handler). LangGraph has no read-only node flag and no
+state-diff event, so the twin is a
 LangChain callback handler that keeps a reference to each chain start/end payload: the graph
 run plus one start/end pair per node (12 events for 5 nodes, 8 for 3). Read-only nodes
 write nothing (return None); mutating nodes return their delta.

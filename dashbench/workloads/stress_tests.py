@@ -70,10 +70,11 @@ def fanout_worker(i: int) -> Callable[[ComplexFanoutState], dict[str, Any]]:
 
 
 def build_wide_fanout_50_parallel_branches() -> CompiledStateGraph:
-    """parallel_execution's fan-out shape, 50 wide; workers write keys worker0..worker49."""
+    """parallel_execution's fan-out shape, 50 wide: nodes worker0..worker49 (as in Rust), each
+    writing its own key."""
     start = ("start", set_status("distributing"))
     workers = [fanout_worker(i) for i in range(FANOUT_WIDTH)]
-    return fanout_graph(start, workers, ("collect", collect)).compile()
+    return fanout_graph(start, workers, ("collect", collect), first=0).compile()
 
 
 # --- long_running_100_iterations --------------------------------------------------------

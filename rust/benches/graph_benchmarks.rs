@@ -2,9 +2,10 @@
 //! `dashbench_graph::workloads`, shared with the `dashbench-count` instruction counter; this file
 //! only wires the groups together, one module per group under `graph_benchmarks/`.
 //!
-//! As in DashFlow, each sample builds and compiles its graph, checkpointer, callback, scratch
-//! directory and a multi-thread tokio runtime, untimed; the timed body is `State::new()` + invoke
-//! (or stream + drain) + drop. `compilation` times build + compile.
+//! As in DashFlow, each sample builds and compiles its graph and a multi-thread tokio runtime,
+//! untimed; the ids with a checkpointer or callback get a new one (and scratch directory) per
+//! call, untimed (`iter_batched`), as asv's per-call setup gives Python. The timed body is
+//! `State::new()` + invoke (or stream + drain) + drop. `compilation` times build + compile.
 
 use criterion::{criterion_group, criterion_main};
 

@@ -253,6 +253,11 @@ impl<S: GraphState> CompiledGraph<S> {
         self
     }
 
+    /// The checkpointer, so its saves can be read back after a run.
+    pub fn checkpointer(&self) -> Option<Arc<dyn Checkpointer<S>>> {
+        self.checkpointer.clone()
+    }
+
     pub fn entry_point(&self) -> &str {
         &self.entry
     }

@@ -10,6 +10,7 @@ mod suite {
     pub use dashbench_graph::workloads::conditional_branching::{binary_conditional, loop_5, multi_branch};
     pub use dashbench_graph::workloads::event_streaming::{stream_3_nodes_complex, stream_5_nodes, stream_parallel};
     pub use dashbench_graph::workloads::parallel_execution::{fanout_3_workers, fanout_5_heavy, two_stage};
+    pub use dashbench_graph::workloads::processor_loop as loop_graph;
     pub use dashbench_graph::workloads::read_only_optimization::{
         large_mutating_3_nodes, mutating_5_nodes, read_only_chain,
     };
@@ -27,7 +28,9 @@ mod suite {
 use std::sync::Arc;
 
 use dashbench_graph::states::{ComplexState, LargeState, MediumState, SimpleState, SmallState};
-use dashbench_graph::{CollectingCallback, CompiledGraph, ExecutionResult, GraphState, StateGraph, StreamMode};
+use dashbench_graph::{
+    CollectingCallback, CompiledGraph, ExecutionResult, GraphState, StateGraph, StreamEvent, StreamMode,
+};
 
 fn run<S: GraphState>(graph: &CompiledGraph<S>, state: S) -> ExecutionResult<S> {
     tokio::runtime::Runtime::new()
@@ -46,9 +49,12 @@ fn counts(s: &ComplexState) -> (u32, usize, usize) {
 }
 
 #[test]
-fn compilation_graphs_compile() {
-    assert!(suite::simple_3_nodes().compile().is_ok());
-    assert!(suite::complex_10_nodes().compile().is_ok());
+fn compilation_graphs_compile_and_run() {
+    let simple = run(&suite::simple_3_nodes().compile().unwrap(), SimpleState::new());
+    assert_eq!((simple.nodes_executed.len(), simple.state.counter), (3, 3));
+    let (path, state) = complex(suite::complex_10_nodes().compile().unwrap());
+    assert_eq!((path.len(), counts(&state)), (10, (10, 11, 2)));
+    assert_eq!(state.messages.last().unwrap(), "Processed by node9");
     let (path, state) = complex(suite::conditional_graph().compile().unwrap());
     assert_eq!(path, ["start", "process", "process", "process"]);
     assert_eq!(state.counter, 3);
@@ -70,7 +76,13 @@ fn sequential_execution() {
 
 #[test]
 fn conditional_branching() {
-    assert_eq!(complex(suite::binary_conditional()).0, ["start", "odd"]);
+    let (path, state) = complex(suite::binary_conditional());
+    assert_eq!(path, ["start", "odd"]);
+    assert_eq!(state.messages, ["Initial message", "Odd path"]);
+    assert_eq!(
+        (state.counter, state.next.as_str(), state.status.as_str()),
+        (1, "odd", "initialized")
+    );
     let (path, state) = complex(suite::loop_5());
     assert_eq!((path.len(), state.messages.len()), (5, 6));
     let (path, state) = complex(suite::multi_branch());
@@ -93,17 +105,36 @@ fn parallel_execution() {
 #[test]
 fn checkpointing_writes_one_file_per_node() {
     for (graph, nodes) in [(suite::checkpoint_3_nodes(), 3), (suite::checkpoint_5_nodes(), 5)] {
-        let (app, dir) = suite::file_checkpointed(graph, "bench_file_thread");
-        run(&app, ComplexState::new());
-        run(&app, ComplexState::new());
-        let files = std::fs::read_dir(dir.0.join("bench_file_thread")).unwrap().count();
+        let fresh = suite::file_checkpointed(graph, "bench_file_thread");
+        run(&fresh.graph, ComplexState::new());
+        run(&fresh.graph, ComplexState::new());
+        let dir = fresh.dir.as_ref().unwrap().0.clone();
+        let files = std::fs::read_dir(dir.join("bench_file_thread")).unwrap().count();
         assert_eq!(files, 2 * nodes);
-        let root = dir.0.clone();
-        drop(dir);
-        assert!(!root.exists(), "the scratch directory is removed after the sample");
+        drop(fresh);
+        assert!(!dir.exists(), "the scratch directory is removed with the call's graph");
     }
-    let (path, state) = complex(suite::memory_checkpointed(suite::checkpoint_5_nodes(), "t"));
-    assert_eq!((path.len(), counts(&state)), (5, (5, 6, 52)));
+}
+
+/// The memory ids with their saver: one checkpoint per node run, each after its node.
+#[test]
+fn memory_checkpoints_per_call() {
+    let cases = [
+        (suite::checkpoint_3_nodes(), 3, (3, 4, 2)),
+        (suite::checkpoint_5_nodes(), 5, (5, 6, 52)),
+        (suite::loop_graph(5), 5, (5, 6, 2)),
+    ];
+    for (graph, saves, expected) in cases {
+        let app = suite::memory_checkpointed(graph, "bench_thread");
+        let saver = app.checkpointer().unwrap();
+        let (path, state) = complex(app);
+        assert_eq!((path.len(), counts(&state)), (saves, expected));
+        let saved = saver.list("bench_thread").unwrap();
+        assert_eq!(saved.len(), saves, "one save per node run");
+        let nodes: Vec<&str> = saved.iter().map(|c| c.node.as_str()).collect();
+        assert_eq!(nodes, path, "each checkpoint follows its node");
+        assert_eq!(saved.last().unwrap().state, state);
+    }
 }
 
 #[test]
@@ -113,6 +144,70 @@ fn event_streaming_counts() {
     assert_eq!(count(suite::stream_5_nodes(), StreamMode::Events), 11);
     assert_eq!(count(suite::stream_3_nodes_complex(), StreamMode::Updates), 4);
     assert_eq!(count(suite::stream_parallel(), StreamMode::Values), 6);
+}
+
+fn streamed(graph: CompiledGraph<ComplexState>, mode: StreamMode) -> Vec<StreamEvent<ComplexState>> {
+    graph.stream(ComplexState::new(), &[mode]).map(Result::unwrap).collect()
+}
+
+/// (node, messages, metadata keys, status) of a state-carrying event; Done has no node.
+fn content(event: &StreamEvent<ComplexState>) -> (String, usize, usize, String) {
+    let (node, state) = match event {
+        StreamEvent::Values { node, state } | StreamEvent::Update { node, state } => (node.clone(), state),
+        StreamEvent::NodeEnd { node, state } => (format!("end {node}"), state),
+        StreamEvent::Done { state } => ("done".to_string(), state),
+        StreamEvent::NodeStart { node } => return (format!("start {node}"), 0, 0, String::new()),
+    };
+    (node, state.messages.len(), state.metadata.len(), state.status.clone())
+}
+
+#[test]
+fn event_streaming_content() {
+    let row = |node: &str, messages, keys, status: &str| (node.to_string(), messages, keys, status.to_string());
+    let values: Vec<_> = streamed(suite::stream_5_nodes(), StreamMode::Values)
+        .iter()
+        .map(content)
+        .collect();
+    let mut expected: Vec<_> = (1..=5)
+        .map(|i| row(&format!("node{i}"), i + 1, 2, "initialized"))
+        .collect();
+    expected.push(row("done", 6, 2, "initialized"));
+    assert_eq!(values, expected);
+
+    let events: Vec<_> = streamed(suite::stream_5_nodes(), StreamMode::Events)
+        .iter()
+        .map(content)
+        .collect();
+    let mut expected = Vec::new();
+    for i in 1..=5 {
+        expected.push(row(&format!("start node{i}"), 0, 0, ""));
+        expected.push(row(&format!("end node{i}"), i + 1, 2, "initialized"));
+    }
+    expected.push(row("done", 6, 2, "initialized"));
+    assert_eq!(events, expected);
+
+    let updates: Vec<_> = streamed(suite::stream_3_nodes_complex(), StreamMode::Updates)
+        .iter()
+        .map(content)
+        .collect();
+    let expected = vec![
+        row("node1", 2, 12, "initialized"),
+        row("node2", 3, 22, "initialized"),
+        row("node3", 4, 32, "initialized"),
+        row("done", 4, 32, "initialized"),
+    ];
+    assert_eq!(updates, expected, "each update carries the whole state");
+
+    let parallel = streamed(suite::stream_parallel(), StreamMode::Values);
+    let StreamEvent::Done { state } = parallel.last().unwrap() else {
+        panic!("ends with Done")
+    };
+    assert_eq!(
+        state.messages,
+        ["Initial message", "Worker 1", "Worker 2", "Worker 3"],
+        "workers chained, unmerged"
+    );
+    assert_eq!(state.status, "collected");
 }
 
 #[test]

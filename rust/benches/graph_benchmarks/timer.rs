@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use criterion::measurement::WallTime;
-use criterion::Bencher;
+use criterion::{BatchSize, Bencher};
 use dashbench_graph::workloads::Harness;
 use tokio::runtime::Runtime;
 
@@ -18,5 +18,18 @@ impl Harness for Timer<'_, '_> {
     fn iter_async<O, F: Future<Output = O>, R: FnMut() -> F>(&mut self, body: R) {
         let runtime = Runtime::new().expect("tokio runtime");
         self.0.to_async(&runtime).iter(body);
+    }
+
+    /// Inputs are made in batches before the timer starts (SmallInput), outputs dropped after.
+    fn iter_batched_async<I, O, F, S, R>(&mut self, setup: S, body: R)
+    where
+        S: FnMut() -> I,
+        F: Future<Output = O>,
+        R: FnMut(I) -> F,
+    {
+        let runtime = Runtime::new().expect("tokio runtime");
+        self.0
+            .to_async(&runtime)
+            .iter_batched(setup, body, BatchSize::SmallInput);
     }
 }

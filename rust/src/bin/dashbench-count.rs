@@ -147,16 +147,9 @@ impl Harness for Counter {
         }
     }
 
-    /// Counting harness only: a current-thread runtime, so the same tasks run interleaved on one
-    /// thread. A multi-thread runtime's workers park and spin differently on every run, which
-    /// callgrind counts; Criterion's bench keeps its multi-thread runtime.
     fn iter_async<O, F: Future<Output = O>, R: FnMut() -> F>(&mut self, mut body: R) {
         let labels = self.labels();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("tokio runtime");
-        runtime.block_on(async {
+        current_thread_runtime().block_on(async {
             black_box(body().await);
             for label in &labels {
                 self.open();
@@ -165,6 +158,37 @@ impl Harness for Counter {
             }
         });
     }
+
+    /// As Criterion's `iter_batched`: `setup` runs before the region opens, and the output is
+    /// dropped after it closes.
+    fn iter_batched_async<I, O, F, S, R>(&mut self, mut setup: S, mut body: R)
+    where
+        S: FnMut() -> I,
+        F: Future<Output = O>,
+        R: FnMut(I) -> F,
+    {
+        let labels = self.labels();
+        current_thread_runtime().block_on(async {
+            black_box(body(setup()).await);
+            for label in &labels {
+                let input = black_box(setup());
+                self.open();
+                let output = body(input).await;
+                self.close(label);
+                drop(black_box(output));
+            }
+        });
+    }
+}
+
+/// Counting harness only: a current-thread runtime, so the same tasks run interleaved on one
+/// thread. A multi-thread runtime's workers park and spin differently on every run, which
+/// callgrind counts; Criterion's bench keeps its multi-thread runtime.
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
 }
 
 #[derive(Serialize)]

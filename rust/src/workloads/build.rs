@@ -1,20 +1,54 @@
-//! Graph-building helpers shared by several groups, and the three timed-body shapes.
+//! Graph-building helpers shared by several groups, and the timed-body shapes.
 
 use std::ops::RangeInclusive;
+use std::sync::Arc;
 
-use super::{black_box, Harness};
+use serde::Serialize;
+
+use super::checkpointing::ScratchDir;
+use super::{black_box, describe, Harness};
 use crate::states::ComplexState;
-use crate::{CompiledGraph, GraphState, StateGraph, StreamMode, END};
+use crate::{CollectingCallback, CompiledGraph, GraphState, StateGraph, StreamMode, END};
 
 // ---------------------------------------------------------------- timed bodies
 
 /// Timed: `state()` + invoke + drop, on the harness's runtime.
 pub(crate) fn invoke<H: Harness, S: GraphState>(h: &mut H, graph: &CompiledGraph<S>, state: fn() -> S) {
+    h.describe(|| describe::invoke(graph, state()));
     h.iter_async(|| async { graph.invoke(state()).await.expect("invoke succeeds") });
+}
+
+/// One call's graph with its own new checkpointer or collecting callback (and a file
+/// checkpointer's scratch directory), built untimed before the call and dropped untimed after it.
+pub struct Fresh<S> {
+    pub graph: CompiledGraph<S>,
+    pub callback: Option<Arc<CollectingCallback<S>>>,
+    pub dir: Option<ScratchDir>,
+}
+
+impl<S> Fresh<S> {
+    pub fn new(graph: CompiledGraph<S>) -> Self {
+        Self {
+            graph,
+            callback: None,
+            dir: None,
+        }
+    }
+}
+
+/// Timed: `state()` + invoke on a graph whose checkpointer and callback `make` created for this
+/// call alone, so nothing accumulates from call to call.
+pub(crate) fn invoke_fresh<H: Harness, S: GraphState>(h: &mut H, make: impl Fn() -> Fresh<S>, state: fn() -> S) {
+    h.describe(|| describe::fresh_invoke(make(), state()));
+    h.iter_batched_async(&make, |fresh| async move {
+        let result = fresh.graph.invoke(state()).await.expect("invoke succeeds");
+        (result, fresh)
+    });
 }
 
 /// Timed: `ComplexState::new()` + stream + draining and counting every event.
 pub(crate) fn stream<H: Harness>(h: &mut H, graph: &CompiledGraph<ComplexState>, mode: StreamMode) {
+    h.describe(|| describe::stream(graph, ComplexState::new(), mode));
     h.iter(|| {
         graph
             .stream(ComplexState::new(), &[mode])
@@ -23,8 +57,26 @@ pub(crate) fn stream<H: Harness>(h: &mut H, graph: &CompiledGraph<ComplexState>,
     });
 }
 
-/// Per sample: build the state once. Timed: `work(&state)` + dropping its output.
-pub(crate) fn on_state<H: Harness, S, T>(h: &mut H, state: fn() -> S, work: fn(&S) -> T) {
+/// Timed: build + compile.
+pub(crate) fn compile<H: Harness, S: GraphState>(h: &mut H, build: impl Fn() -> StateGraph<S>) {
+    h.describe(|| describe::compiled(&build().compile().expect("valid graph")));
+    h.iter(|| build().compile().expect("valid graph"));
+}
+
+/// Per sample: build the state once. Timed: `clone` + dropping the copy.
+pub(crate) fn clone_state<H: Harness, S: Clone + Serialize>(h: &mut H, state: fn() -> S) {
+    h.describe(|| describe::cloned(&state().clone()));
+    on_state(h, state, S::clone);
+}
+
+/// Per sample: build the state once. Timed: serializing it with `format` + dropping the bytes.
+pub(crate) fn serialize<H: Harness, S, T: AsRef<[u8]>>(h: &mut H, state: fn() -> S, format: (&str, fn(&S) -> T)) {
+    let (name, work) = format;
+    h.describe(|| describe::serialized(name, work(&state()).as_ref()));
+    on_state(h, state, work);
+}
+
+fn on_state<H: Harness, S, T>(h: &mut H, state: fn() -> S, work: fn(&S) -> T) {
     let state = state();
     h.iter(|| work(black_box(&state)));
 }

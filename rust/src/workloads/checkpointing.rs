@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use super::build::{invoke, linear_complex, processor_loop};
+use super::build::{invoke_fresh, linear_complex, processor_loop, Fresh};
 use super::{entry, Entry, Harness};
 use crate::states::ComplexState;
 use crate::{CompiledGraph, FileCheckpointer, MemoryCheckpointer, StateGraph};
@@ -14,29 +14,36 @@ pub const GROUP: &str = "checkpointing";
 pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
     vec![
         entry("memory_checkpoint_3_nodes", |h| {
-            let graph = memory_checkpointed(checkpoint_3_nodes(), "bench_thread_1");
-            invoke(h, &graph, ComplexState::new)
+            let fresh = || Fresh::new(memory_checkpointed(checkpoint_3_nodes(), "bench_thread_1"));
+            invoke_fresh(h, fresh, ComplexState::new)
         }),
         entry("memory_checkpoint_5_nodes", |h| {
-            let graph = memory_checkpointed(checkpoint_5_nodes(), "bench_thread_2");
-            invoke(h, &graph, ComplexState::new)
+            let fresh = || Fresh::new(memory_checkpointed(checkpoint_5_nodes(), "bench_thread_2"));
+            invoke_fresh(h, fresh, ComplexState::new)
         }),
         entry("memory_checkpoint_loop_5_iterations", |h| {
-            let graph = memory_checkpointed(processor_loop(5), "bench_thread_3");
-            invoke(h, &graph, ComplexState::new)
+            let fresh = || Fresh::new(memory_checkpointed(processor_loop(5), "bench_thread_3"));
+            invoke_fresh(h, fresh, ComplexState::new)
         }),
         entry("file_checkpoint_3_nodes", |h| {
-            let (graph, _dir) = file_checkpointed(checkpoint_3_nodes(), "bench_file_thread_1");
-            invoke(h, &graph, ComplexState::new)
+            invoke_fresh(
+                h,
+                || file_checkpointed(checkpoint_3_nodes(), "bench_file_thread_1"),
+                ComplexState::new,
+            )
         }),
         entry("file_checkpoint_5_nodes", |h| {
-            let (graph, _dir) = file_checkpointed(checkpoint_5_nodes(), "bench_file_thread_2");
-            invoke(h, &graph, ComplexState::new)
+            invoke_fresh(
+                h,
+                || file_checkpointed(checkpoint_5_nodes(), "bench_file_thread_2"),
+                ComplexState::new,
+            )
         }),
     ]
 }
 
-/// A directory under $TMPDIR for one sample's file checkpoints, removed when the sample ends.
+/// A directory under $TMPDIR for one call's file checkpoints, removed when the call's output is
+/// dropped (untimed).
 pub struct ScratchDir(pub PathBuf);
 
 impl ScratchDir {
@@ -78,20 +85,19 @@ pub fn memory_checkpointed(graph: StateGraph<ComplexState>, thread_id: &str) -> 
         .with_thread_id(thread_id)
 }
 
-pub fn file_checkpointed(
-    graph: StateGraph<ComplexState>,
-    thread_id: &str,
-) -> (CompiledGraph<ComplexState>, ScratchDir) {
+/// The graph with a FileCheckpointer in a new scratch directory, which it keeps.
+pub fn file_checkpointed(graph: StateGraph<ComplexState>, thread_id: &str) -> Fresh<ComplexState> {
     let dir = ScratchDir::new();
     let saver = Arc::new(FileCheckpointer::new(&dir.0).expect("scratch directory"));
-    (
-        graph
-            .compile()
-            .expect("valid graph")
-            .with_checkpointer(saver)
-            .with_thread_id(thread_id),
-        dir,
-    )
+    let graph = graph
+        .compile()
+        .expect("valid graph")
+        .with_checkpointer(saver)
+        .with_thread_id(thread_id);
+    Fresh {
+        dir: Some(dir),
+        ..Fresh::new(graph)
+    }
 }
 
 pub fn checkpoint_3_nodes() -> StateGraph<ComplexState> {

@@ -1,6 +1,6 @@
 //! docs/workloads.md §compilation: build + compile, timed together.
 
-use super::build::{chain, linear_complex, names, route_by_next};
+use super::build::{chain, compile, linear_complex, names, route_by_next};
 use super::{entry, Entry, Harness};
 use crate::states::{ComplexState, SimpleState};
 use crate::{StateGraph, END};
@@ -9,15 +9,9 @@ pub const GROUP: &str = "compilation";
 
 pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
     vec![
-        entry("simple_graph_3_nodes", |h| {
-            h.iter(|| simple_3_nodes().compile().expect("valid graph"))
-        }),
-        entry("complex_graph_10_nodes", |h| {
-            h.iter(|| complex_10_nodes().compile().expect("valid graph"))
-        }),
-        entry("graph_with_conditionals", |h| {
-            h.iter(|| conditional_graph().compile().expect("valid graph"))
-        }),
+        entry("simple_graph_3_nodes", |h| compile(h, simple_3_nodes)),
+        entry("complex_graph_10_nodes", |h| compile(h, complex_10_nodes)),
+        entry("graph_with_conditionals", |h| compile(h, conditional_graph)),
     ]
 }
 

@@ -1,8 +1,9 @@
 //! The 48 benchmark ids of DashFlow's `graph_benchmarks` suite, defined once for every harness.
 //!
 //! Each id is an entry in its group's table: a function that does the id's untimed per-sample setup (build and
-//! compile the graph, checkpointer, callback, scratch directory) and then hands the timed body to
-//! a [`Harness`]. Criterion's bench times it; `dashbench-count` counts its instructions. The
+//! compile the graph; per call, untimed too, a new checkpointer, callback or scratch directory) and
+//! then hands the timed body to a [`Harness`]. Criterion's bench times it; `dashbench-count`
+//! counts its instructions; `dashbench-equiv` describes one call of it. The
 //! body goes to the harness as a generic closure, so no harness adds an indirect call or a boxed
 //! future to the timed region. docs/workloads.md has one section per group.
 
@@ -12,6 +13,7 @@ mod build;
 pub mod checkpointing;
 pub mod compilation;
 pub mod conditional_branching;
+pub mod describe;
 pub mod event_streaming;
 pub mod parallel_execution;
 pub mod read_only_optimization;
@@ -22,6 +24,7 @@ pub mod stress_tests;
 pub mod tracing_overhead;
 
 pub use build::processor_loop;
+pub use build::Fresh;
 pub use checkpointing::ScratchDir;
 
 /// What runs a timed body repeatedly, after the caller has done the untimed setup.
@@ -33,6 +36,21 @@ pub trait Harness {
     /// An async body (`invoke`). The harness creates the runtime, as part of the setup, and
     /// awaits each call's future inside the timed region (Criterion's `b.to_async(&rt).iter`).
     fn iter_async<O, F: Future<Output = O>, R: FnMut() -> F>(&mut self, body: R);
+
+    /// An async body that consumes a fresh input per call, made untimed by `setup` (Criterion's
+    /// `b.to_async(&rt).iter_batched`); outputs are dropped untimed. Ids with a checkpointer or a
+    /// callback use it, so each call starts with empty ones, as asv's per-call setup gives Python.
+    fn iter_batched_async<I, O, F, S, R>(&mut self, setup: S, body: R)
+    where
+        S: FnMut() -> I,
+        F: Future<Output = O>,
+        R: FnMut(I) -> F;
+
+    /// Receives what one call of the id does (docs/workloads.md §equivalence). Only the
+    /// describing harness (`dashbench-equiv`) runs `describe`; timing and counting ignore it.
+    fn describe(&mut self, describe: impl FnOnce() -> serde_json::Value) {
+        let _ = describe;
+    }
 }
 
 /// Criterion 0.3's `black_box` (without `real_blackbox`), so a body that hides its input behaves
@@ -107,6 +125,14 @@ impl Harness for NoHarness {
         match *self {}
     }
     fn iter_async<O, F: Future<Output = O>, R: FnMut() -> F>(&mut self, _: R) {
+        match *self {}
+    }
+    fn iter_batched_async<I, O, F, S, R>(&mut self, _: S, _: R)
+    where
+        S: FnMut() -> I,
+        F: Future<Output = O>,
+        R: FnMut(I) -> F,
+    {
         match *self {}
     }
 }

@@ -3,36 +3,38 @@
 
 use std::sync::Arc;
 
-use super::build::{chain, invoke, linear_complex, names};
+use super::build::{chain, invoke_fresh, linear_complex, names, Fresh};
 use super::{entry, Entry, Harness};
 use crate::states::{ComplexState, LargeState};
-use crate::{CollectingCallback, CompiledGraph, GraphState, StateGraph, END};
+use crate::{CollectingCallback, GraphState, StateGraph, END};
 
 pub const GROUP: &str = "read_only_optimization";
 
 pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
     vec![
         entry("5_read_only_nodes_with_callbacks", |h| {
-            invoke(h, &observed(read_only_chain::<ComplexState>(5)), ComplexState::new)
+            invoke_fresh(h, || observed(read_only_chain::<ComplexState>(5)), ComplexState::new)
         }),
         entry("5_mutating_nodes_with_callbacks", |h| {
-            invoke(h, &observed(mutating_5_nodes()), ComplexState::new)
+            invoke_fresh(h, || observed(mutating_5_nodes()), ComplexState::new)
         }),
         entry("3_read_only_nodes_large_state", |h| {
-            invoke(h, &observed(read_only_chain::<LargeState>(3)), LargeState::new)
+            invoke_fresh(h, || observed(read_only_chain::<LargeState>(3)), LargeState::new)
         }),
         entry("3_mutating_nodes_large_state", |h| {
-            invoke(h, &observed(large_mutating_3_nodes()), LargeState::new)
+            invoke_fresh(h, || observed(large_mutating_3_nodes()), LargeState::new)
         }),
     ]
 }
 
-/// Per sample: one collecting callback that keeps every event, as DashFlow's does.
-pub fn observed<S: GraphState>(graph: StateGraph<S>) -> CompiledGraph<S> {
-    graph
-        .compile()
-        .expect("valid graph")
-        .with_callback(Arc::new(CollectingCallback::<S>::new()))
+/// Per call: a new collecting callback that keeps every event it is sent, as DashFlow's does.
+pub fn observed<S: GraphState>(graph: StateGraph<S>) -> Fresh<S> {
+    let callback = Arc::new(CollectingCallback::<S>::new());
+    let graph = graph.compile().expect("valid graph").with_callback(callback.clone());
+    Fresh {
+        callback: Some(callback),
+        ..Fresh::new(graph)
+    }
 }
 
 pub fn read_only_chain<S: GraphState>(count: usize) -> StateGraph<S> {

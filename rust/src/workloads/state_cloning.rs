@@ -1,7 +1,7 @@
 //! docs/workloads.md §state_cloning: clone and serialize each state size, and small graphs over
 //! each.
 
-use super::build::{chain, fan_out, invoke, names, on_state};
+use super::build::{chain, clone_state, fan_out, invoke, names, serialize};
 use super::{entry, Entry, Harness};
 use crate::bincode;
 use crate::states::{LargeState, MediumState, SmallState};
@@ -9,21 +9,20 @@ use crate::{CompiledGraph, StateGraph, END};
 
 pub const GROUP: &str = "state_cloning";
 
-fn json<S: serde::Serialize>(s: &S) -> String {
-    serde_json::to_string(s).expect("serializable")
+/// The two formats: compact serde_json and bincode 1.x.
+fn json<S: serde::Serialize>() -> (&'static str, fn(&S) -> String) {
+    ("json", |s| serde_json::to_string(s).expect("serializable"))
 }
 
-fn binary<S: serde::Serialize>(s: &S) -> Vec<u8> {
-    bincode::serialize(s).expect("serializable")
+fn binary<S: serde::Serialize>() -> (&'static str, fn(&S) -> Vec<u8>) {
+    ("bincode", |s| bincode::serialize(s).expect("serializable"))
 }
 
 pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
     vec![
-        entry("small_state_clone", |h| on_state(h, SmallState::new, SmallState::clone)),
-        entry("medium_state_clone", |h| {
-            on_state(h, MediumState::new, MediumState::clone)
-        }),
-        entry("large_state_clone", |h| on_state(h, LargeState::new, LargeState::clone)),
+        entry("small_state_clone", |h| clone_state(h, SmallState::new)),
+        entry("medium_state_clone", |h| clone_state(h, MediumState::new)),
+        entry("large_state_clone", |h| clone_state(h, LargeState::new)),
         entry("small_state_3_nodes", |h| invoke(h, &small_3_nodes(), SmallState::new)),
         entry("medium_state_3_nodes", |h| {
             invoke(h, &medium_3_nodes(), MediumState::new)
@@ -32,17 +31,19 @@ pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
         entry("medium_state_parallel_3_workers", |h| {
             invoke(h, &medium_parallel(), MediumState::new)
         }),
-        entry("small_state_json_serialize", |h| on_state(h, SmallState::new, json)),
-        entry("medium_state_json_serialize", |h| on_state(h, MediumState::new, json)),
-        entry("large_state_json_serialize", |h| on_state(h, LargeState::new, json)),
+        entry("small_state_json_serialize", |h| serialize(h, SmallState::new, json())),
+        entry("medium_state_json_serialize", |h| {
+            serialize(h, MediumState::new, json())
+        }),
+        entry("large_state_json_serialize", |h| serialize(h, LargeState::new, json())),
         entry("small_state_bincode_serialize", |h| {
-            on_state(h, SmallState::new, binary)
+            serialize(h, SmallState::new, binary())
         }),
         entry("medium_state_bincode_serialize", |h| {
-            on_state(h, MediumState::new, binary)
+            serialize(h, MediumState::new, binary())
         }),
         entry("large_state_bincode_serialize", |h| {
-            on_state(h, LargeState::new, binary)
+            serialize(h, LargeState::new, binary())
         }),
     ]
 }

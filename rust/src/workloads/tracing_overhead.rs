@@ -1,6 +1,6 @@
 //! docs/workloads.md §tracing_overhead: the plain invoke path with no subscriber.
 
-use super::build::{insert_items, invoke, set_status, worker_fanout};
+use super::build::{insert_items, invoke, invoke_fresh, set_status, worker_fanout, Fresh};
 use super::checkpointing::{checkpoint_3_nodes, checkpoint_5_nodes, memory_checkpointed};
 use super::{entry, Entry, Harness};
 use crate::states::ComplexState;
@@ -18,8 +18,8 @@ pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
             invoke(h, &tracing_parallel(), ComplexState::new)
         }),
         entry("checkpoint_3_nodes_no_subscriber", |h| {
-            let graph = memory_checkpointed(checkpoint_3_nodes(), "bench_tracing_overhead");
-            invoke(h, &graph, ComplexState::new)
+            let fresh = || Fresh::new(memory_checkpointed(checkpoint_3_nodes(), "bench_tracing_overhead"));
+            invoke_fresh(h, fresh, ComplexState::new)
         }),
     ]
 }
