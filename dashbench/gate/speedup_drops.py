@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from dashbench.gate.project import Project, gap_start
 from dashbench.gate.steps import find_steps_up
-from dashbench.report.data import load_series
+from dashbench.site import load_series
 
 
 @dataclass(frozen=True)

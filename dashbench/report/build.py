@@ -10,8 +10,8 @@ import datetime
 from collections.abc import Mapping
 
 from dashbench import speedup as sp
-from dashbench.report.data import CommitReport, PairResult, Series
-from dashbench.report.escape import md_code, md_text, url_part
+from dashbench.escape import md_code, md_text, url_part
+from dashbench.site import CommitReport, PairResult, Series
 
 NA = "n/a"
 TIMES = "\u00d7"  # multiplication sign
