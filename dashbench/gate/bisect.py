@@ -30,6 +30,7 @@ from dashbench.gate.project import (
     pair_sides,
 )
 from dashbench.pairs import count_name
+from dashbench.revisions import option_safe, resolve_commit
 
 _CULPRIT = re.compile(r"Greatest (?:regression|improvement) found: ([0-9a-f]{7,40})")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -62,13 +63,6 @@ def resolve_benchmark(
         pair_sides(project.pairs(), name)  # an unknown pair id is a user error
         return count_name(name, side)
     return pair_sides(project.pairs(), name)[side]
-
-
-def resolve_commit(repo: git.Repo, rev: str, what: str) -> git.Commit:
-    try:
-        return repo.commit(rev)
-    except (git.BadName, ValueError) as exc:
-        raise DashbenchError(f"{what} {rev!r}: not a commit in {repo.working_tree_dir}") from exc
 
 
 def asv_range(good: git.Commit, bad: git.Commit) -> str:
@@ -141,8 +135,8 @@ def bisect(
     if good_commit == bad_commit or not repo.is_ancestor(good_commit, bad_commit):
         raise DashbenchError(f"GOOD {good!r} must be an ancestor of BAD {bad!r}")
     spec = asv_range(good_commit, bad_commit)
-    extra = (["--machine", machine] if machine else []) + (
-        ["-E", environment] if environment else []
+    extra = ([f"--machine={option_safe(machine, '--machine')}"] if machine else []) + (
+        [f"--environment={option_safe(environment, '-E')}"] if environment else []
     )
     prefix = run_asv_find(project, spec, benchmark, extra)
     candidates = [
@@ -166,6 +160,9 @@ def to_text(c: Culprit) -> str:
 
 def run(args: argparse.Namespace) -> int:
     project = load_project(args.config)
+    repo = project.repo()
+    resolve_commit(repo, args.good, "GOOD")  # checked here, before any git or asv runs
+    resolve_commit(repo, args.bad, "BAD")
     culprit = bisect(
         project,
         args.name,
