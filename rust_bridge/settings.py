@@ -69,15 +69,24 @@ def load_settings(conf: Path | str | None = None, root: Path | None = None) -> S
     Missing file or key means the defaults, relative to ``root`` (or the working directory).
     """
     path = _find_conf(conf, root)
+    if path is None:
+        return settings_from_config(None, Path(root or Path.cwd()))
+    try:
+        loaded = Config.load(str(path))
+    except Exception as exc:  # asv raises UserError or JSON errors for a bad file
+        raise BridgeError(f"{path}: cannot read asv config: {exc}") from exc
+    return settings_from_config(loaded, path)
+
+
+def settings_from_config(conf: Config | None, path: Path) -> Settings:
+    """The bridge's settings from an asv config already loaded from ``path``; with no config,
+    the defaults relative to the directory ``path``. Lets a caller that loaded asv.conf.json
+    for its own needs share that one load."""
     values: dict[str, Any] = dict(DEFAULTS)
     repo = None
     criterion_args: list[str] = []
     benchmark_dir = None
-    if path is not None:
-        try:
-            conf = Config.load(str(path))
-        except Exception as exc:  # asv raises UserError or JSON errors for a bad file
-            raise BridgeError(f"{path}: cannot read asv config: {exc}") from exc
+    if conf is not None:
         own = getattr(conf, "dashbench", None) or {}
         benchmark_dir = path.parent / conf.benchmark_dir
         if (path.parent / conf.repo).is_dir():
@@ -85,6 +94,9 @@ def load_settings(conf: Path | str | None = None, root: Path | None = None) -> S
         if not isinstance(own, dict):
             raise BridgeError(f"{path}: the 'dashbench' key must be an object")
         values.update({k: v for k, v in own.items() if k in DEFAULTS})
+        for key, value in values.items():
+            if not isinstance(value, str):
+                raise BridgeError(f"{path}: dashbench.{key} must be a string, not {value!r}")
         criterion_args = own.get("criterion_args", [])
         if not isinstance(criterion_args, list) or not all(
             isinstance(a, str) for a in criterion_args
@@ -92,7 +104,7 @@ def load_settings(conf: Path | str | None = None, root: Path | None = None) -> S
             raise BridgeError(f"{path}: dashbench.criterion_args must be a list of strings")
         base = path.parent
     else:
-        base = Path(root or Path.cwd())
+        base = path
     base = base.resolve()
     return Settings(
         root=base,
@@ -102,7 +114,7 @@ def load_settings(conf: Path | str | None = None, root: Path | None = None) -> S
         store=base / values["criterion_store"],
         count_manifest=base / values["count_manifest"],
         count_store=base / values["count_store"],
-        conf_path=path,
+        conf_path=path if conf is not None else None,
         repo=repo,
         criterion_args=tuple(criterion_args),
         benchmark_dir=None if benchmark_dir is None else benchmark_dir.resolve(),

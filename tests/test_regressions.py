@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import git
+import markdown
 import pytest
 from asv_config import asv_config
 
@@ -110,7 +111,11 @@ HISTORY = [
         {"3_nodes_simple": 1.0e-3, "5_nodes_complex": 2.0e-3, "rust/3_nodes_simple": 1e-5},
     ),
     ("Docs only", None),
-    ("Slow down 3_nodes <script>alert(1)</script> | pipe", {"3_nodes_simple": 1.4e-3}),
+    (
+        "Slow down 3_nodes <script>alert(1)</script> | pipe, see [perf notes]"
+        "(https://example.com/perf) and [x](javascript:alert(2))",
+        {"3_nodes_simple": 1.4e-3},
+    ),
     ("Refactor", None),
     ("Rust: slower node", {"rust/3_nodes_simple": 1.6e-5}),
     ("Rust: a little slower", {"rust/3_nodes_simple": 1.76e-5}),
@@ -236,13 +241,19 @@ def test_range_keeps_only_steps_inside_it(toy, capsys) -> None:
 
 
 def test_markdown_escapes_untrusted_subjects(toy, capsys) -> None:
+    """Defect 3 (issue 11): HTML, pipes and Markdown links in a subject stay inert text."""
     root, shas = toy
     code, out, _ = gate(root, capsys=capsys)
     assert code == 1
     row = next(line for line in out.splitlines() if shas[2][:10] in line)
     assert "<script>" not in out
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; \\| pipe" in row
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\| pipe" in row
+    assert "\\[perf notes\\]\\(https://example\\.com/perf\\)" in row
+    assert "\\[x\\]\\(javascript:alert\\(2\\)\\)" in row
     assert row.count(" | ") == 7  # the escaped pipe does not add a column
+    rendered = markdown.markdown(out, extensions=["tables"])
+    assert "<a " not in rendered and "<script" not in rendered
+    assert "see [perf notes](https://example.com/perf)" in rendered
 
 
 @pytest.mark.parametrize(
@@ -318,6 +329,9 @@ def test_report_page_carries_the_gates_findings(toy, tmp_path, capsys) -> None:
     assert "Benchmark regressions (all published commits)" in page
     assert f"<td>{shas[2][:10]}</td>" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    # Defect 3 (issue 11): a link in a subject is text on the page, not a refusal to write it.
+    assert "[perf notes](https://example.com/perf)" in page
+    assert 'href="https:' not in page and 'href="javascript:' not in page
     assert "Speedup drops" in page and shas[4][:10] in page
 
 

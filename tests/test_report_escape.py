@@ -6,7 +6,7 @@ import markdown
 import pytest
 
 from dashbench.errors import DashbenchError
-from dashbench.report.escape import check_html, md_code, md_text
+from dashbench.escape import check_html, md_code, md_text
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -35,7 +35,6 @@ import itertools
 import json
 import math
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -44,12 +43,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from asv.results import iter_results_for_machine
 from asv.util import load_json
 
 from dashbench.errors import DashbenchError
 from dashbench.gate.project import Project, language_of, load_project, metric_of
 from dashbench.gate.steps import find_steps_up
+from dashbench.revisions import check_regex, option_safe, resolve_commit
+from dashbench.site import machine_names, results_files
 from rust_bridge.fs import write_json_atomically
 
 STEPS = tuple(round(0.01 * k, 2) for k in range(1, 101))  # injected slowdowns: 1% .. 100%
@@ -158,16 +158,20 @@ def calibrate_one(name: str, runs: Sequence[Run], margin: float, limits: Limits)
 
 
 def collect(results_dir: Path, machines: Sequence[str]) -> dict[str, list[Run]]:
-    """Per benchmark, one Run per A/A machine that measured it (failures and n/a left out)."""
+    """Per benchmark, one Run per A/A machine that measured it (failures and n/a left out).
+    A results file that cannot be read is an error naming it, never a run left out."""
     found: dict[str, list[Run]] = {}
+    have = machine_names(results_dir)
     for machine in machines:
-        for results in iter_results_for_machine(str(results_dir), machine):
+        if machine not in have:
+            raise DashbenchError(f"--machines {machine!r}: no results in {results_dir}")
+        for _path, results in results_files(results_dir, machine):
             for name in results.get_all_result_keys():
                 params = results.get_result_params(name)
                 if params:
                     continue  # the suite is not parameterized; a parameterized one is skipped
                 value = results.get_result_value(name, params)[0]
-                if value is None or not math.isfinite(value) or value <= 0:
+                if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
                     continue
                 stats = results.get_result_stats(name, params)[0] or {}
                 found.setdefault(name, []).append(
@@ -220,7 +224,7 @@ def run_aa(
     quick_rust: bool,
 ) -> list[str]:
     """Measure ``commit`` ``runs`` times; returns the machine names the runs were saved under."""
-    sha = project.repo().commit(commit).hexsha
+    sha = resolve_commit(project.repo(), commit, "--commit").hexsha
     env = {**os.environ, "DASHBENCH_CRITERION_AUTORUN": "1"}
     env.setdefault("CARGO_TARGET_DIR", str(project.root / "rust" / "target"))
     if quick_rust:
@@ -233,7 +237,7 @@ def run_aa(
         for cmd in (
             [*asv, "machine", "--yes", "--machine", machine],
             [*asv, "run", f"{sha}^!", "--machine", machine, "--show-stderr"]
-            + [arg for b in benches for arg in ("-b", b)],
+            + [f"--bench={b}" for b in benches],
         ):
             print(
                 f"calibrate: run {i + 1}/{runs}: {' '.join(cmd[3:6])}", file=sys.stderr, flush=True
@@ -306,18 +310,20 @@ def summary(calibrations: Sequence[Calibration], target: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     project = load_project(args.config)
+    patterns = [check_regex(option_safe(b, "--bench"), "--bench") for b in args.bench]
     if args.results:
         workdir, machines = Path(args.results).resolve(), args.machines
         results_dir = workdir
         if not machines:
-            machines = sorted(p.name for p in workdir.iterdir() if (p / "machine.json").is_file())
+            machines = machine_names(workdir)
     else:
+        resolve_commit(project.repo(), args.commit, "--commit")  # before a workdir is made
         workdir = Path(args.workdir or tempfile.mkdtemp(prefix="dashbench-aa-")).resolve()
         machines = run_aa(project, args.commit, args.runs, workdir, args.bench, args.quick_rust)
         results_dir = workdir / "results"
     runs = collect(results_dir, machines)
     if args.bench:
-        runs = {k: v for k, v in runs.items() if any(re.search(b, k) for b in args.bench)}
+        runs = {k: v for k, v in runs.items() if any(p.search(k) for p in patterns)}
     usable = {k: v for k, v in runs.items() if len(v) >= 2}
     if not usable:
         raise DashbenchError(f"{results_dir}: no benchmark measured in two or more A/A runs")

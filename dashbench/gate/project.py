@@ -4,17 +4,15 @@ the config file's path (for `asv --config`), the git repo, thresholds and the pa
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import git
 
 from dashbench.errors import DashbenchError
 from dashbench.pairs import COUNT_PREFIX, LANGUAGES, Pair, load_pairs
-from dashbench.report.data import Site, load_site
+from dashbench.site import Site, load_site, read_json
 
 DEFAULT_THRESHOLD = 0.05  # asv's own default when no regressions_thresholds regex matches
 
@@ -99,16 +97,6 @@ def asv_thresholds(project: Project) -> dict[str, float]:
 def load_project(config: str | Path) -> Project:
     path = Path(config).resolve()
     return Project(path, load_site(path))
-
-
-def read_json(path: Path, what: str) -> Any:
-    """Load a site file; a missing or corrupt one is a user error naming the file."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise DashbenchError(f"{path}: {what} not found; run `asv publish` first") from exc
-    except (OSError, ValueError) as exc:
-        raise DashbenchError(f"{path}: cannot read {what}: {exc}") from exc
 
 
 def language_of(benchmark: str) -> str:

@@ -14,11 +14,12 @@ and its issue carry.
 from __future__ import annotations
 
 import argparse
-import html
 import itertools
 import json
 import math
+import os
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ import git
 from asv.graph import Graph
 
 from dashbench.errors import DashbenchError
+from dashbench.escape import md_code, md_text
 from dashbench.gate.project import (
     Project,
     gap_start,
@@ -35,10 +37,11 @@ from dashbench.gate.project import (
     load_project,
     metric_of,
     pair_ids,
-    read_json,
 )
 from dashbench.gate.speedup_drops import SpeedupDrop, find_speedup_drops
 from dashbench.gate.steps import find_steps_up
+from dashbench.revisions import check_range
+from dashbench.site import machine_names, read_json
 
 EXIT_OK = 0
 EXIT_REGRESSION = 1
@@ -77,8 +80,7 @@ class Regression:
 
 def commits_in_range(repo: git.Repo, spec: str) -> set[str]:
     """Full hashes of ``git rev-list SPEC``; a spec git rejects is a user error."""
-    if ".." not in spec:
-        raise DashbenchError(f"--range {spec!r}: expected A..B")
+    check_range(spec)
     try:
         return set(repo.git.rev_list(spec).split())
     except git.GitCommandError as exc:
@@ -134,37 +136,91 @@ class _Series:
     values: list[float | None]
 
 
-def _published_series(html_dir: Path) -> Iterator[tuple[_Series, set[str]]]:
+@dataclass(frozen=True)
+class Verdict:
+    """What the gate found, and the graph values it had to leave out (said, never hidden)."""
+
+    regressions: list[Regression]
+    drops: list[SpeedupDrop]
+    left_out: list[str]  # "<graph file>: N value(s) ..." for NaN, infinite, non-positive values
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.regressions or self.drops)
+
+
+def _graph_rows(
+    path: Path, points: Any, rev_to_hash: dict[int, str], width: int, left_out: list[str]
+) -> tuple[list[str], list[list[float | None]]]:
+    """A graph file's commits and rows of ``width`` values. null stays n/a; anything that is
+    not a number is damage; NaN, infinite or non-positive values (no timing or count can be
+    one) are left out and noted in ``left_out``."""
+    if not isinstance(points, list):
+        raise DashbenchError(f"{path}: unexpected graph data (not a list of points)")
+    commits, rows, bad = [], [], 0
+    for point in points:
+        if not (isinstance(point, list) and len(point) == 2):
+            raise DashbenchError(f"{path}: unexpected graph data (point {point!r})")
+        revision, value = point
+        if not isinstance(revision, int) or revision not in rev_to_hash:
+            raise DashbenchError(f"{path}: unexpected graph data (revision {revision!r})")
+        row = [value] if width == 1 else value or [None] * width
+        if not (isinstance(row, list) and len(row) == width):
+            raise DashbenchError(f"{path}: unexpected graph data (value {value!r})")
+        for j, v in enumerate(row):
+            if v is not None and (not isinstance(v, (int, float)) or isinstance(v, bool)):
+                raise DashbenchError(f"{path}: unexpected graph data (value {v!r})")
+            if v is not None and (not math.isfinite(v) or v <= 0):
+                row[j], bad = None, bad + 1
+        commits.append(rev_to_hash[revision])
+        rows.append(row)
+    if bad:
+        left_out.append(f"{path}: {bad} value(s) NaN, infinite or not positive, left out")
+    return commits, rows
+
+
+def _published_series(html_dir: Path, left_out: list[str]) -> Iterator[tuple[_Series, set[str]]]:
     """Every series of the published graphs, with the graph parameters that vary in the site."""
     index = read_json(html_dir / "index.json", "index.json")
     try:
-        rev_to_hash = {int(k): v for k, v in index["revision_to_hash"].items()}
-        benchmarks: dict[str, dict[str, Any]] = index["benchmarks"]
-        graphs: list[dict[str, Any]] = index["graph_param_list"]
+        rev_to_hash = {int(k): str(v) for k, v in index["revision_to_hash"].items()}
+        benchmarks: dict[str, dict[str, Any]] = dict(index["benchmarks"])
+        graphs: list[dict[str, Any]] = [dict(params) for params in index["graph_param_list"]]
         varying = {k for k, values in index["params"].items() if len(values) > 1}
+        entries = {name: _entries(name, meta) for name, meta in sorted(benchmarks.items())}
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         where = html_dir / "index.json"
         raise DashbenchError(f"{where}: unexpected site layout ({exc!r})") from exc
-    for name, meta in sorted(benchmarks.items()):
-        entries = _entries(name, meta)
+    for name, names in entries.items():
         for params in graphs:
             path = html_dir / f"{Graph.get_file_path(params, name)}.json"
-            if not path.is_file():
+            if not os.path.lexists(path):
                 continue  # this machine/environment never ran the benchmark
             points = read_json(path, "graph data")
-            try:
-                commits = [rev_to_hash[int(rev)] for rev, _ in points]
-                rows = [[v] if len(entries) == 1 else v or [None] * len(entries) for _, v in points]
-                for j, entry in enumerate(entries):
-                    values = [row[j] for row in rows]
-                    yield _Series(name, entry, params, commits, values), varying
-            except (TypeError, ValueError, KeyError, IndexError) as exc:
-                raise DashbenchError(f"{path}: unexpected graph data ({exc!r})") from exc
+            commits, rows = _graph_rows(path, points, rev_to_hash, len(names), left_out)
+            for j, entry in enumerate(names):
+                values = [row[j] for row in rows]
+                yield _Series(name, entry, params, commits, values), varying
 
 
-def load_regressions(project: Project) -> list[Regression]:
-    """Every upward step in every published series, located at a commit."""
-    published = list(_published_series(project.html_dir))  # a broken site fails first
+def _check_not_stale(project: Project, published: list[_Series]) -> None:
+    """Every machine the published site shows must still have results: a site published
+    before its results were removed would otherwise gate data that is gone."""
+    have = set(machine_names(project.results_dir))
+    for series in published:
+        machine = series.params.get("machine")
+        if machine is not None and str(machine) not in have:
+            raise DashbenchError(
+                f"{project.html_dir}: the published site shows machine {machine!r}, which has "
+                f"no results in {project.results_dir}; the site is stale (run `asv publish`)"
+            )
+
+
+def load_regressions(project: Project, left_out: list[str]) -> list[Regression]:
+    """Every upward step in every published series, located at a commit; graph values left
+    out are noted in ``left_out``."""
+    published = list(_published_series(project.html_dir, left_out))  # a broken site fails first
+    _check_not_stale(project, [series for series, _ in published])
     repo = project.repo()
     pairs = pair_ids(project.pairs())
     found = []
@@ -199,11 +255,6 @@ def load_regressions(project: Project) -> list[Regression]:
     return found
 
 
-def _cell(text: str) -> str:
-    """Markdown table cell from untrusted text: no HTML, no column breaks, no line breaks."""
-    return html.escape(" ".join(text.split())).replace("|", "\\|")
-
-
 def _value(value: float, benchmark: str) -> str:
     """A value in its benchmark's unit: instructions, bytes (peakmem) or seconds."""
     metric = metric_of(benchmark)
@@ -217,68 +268,80 @@ def _value(value: float, benchmark: str) -> str:
     return f"{value:.3g} s"
 
 
-def to_markdown(regressions: list[Regression], drops: list[SpeedupDrop], scope: str) -> str:
-    lines = [f"## Benchmark regressions ({_cell(scope)})", ""]
-    if regressions:
+def to_markdown(verdict: Verdict, scope: str) -> str:
+    """The verdict for a job summary, an issue or the report page. Every untrusted string
+    (names, subjects) is escaped, so a link or HTML in a commit subject stays inert text."""
+    lines = [f"## Benchmark regressions ({md_text(scope)})", ""]
+    if verdict.regressions:
         lines += [
             "| benchmark | lang | pair id | commit | subject | before | after | ratio |",
             "|---|---|---|---|---|---|---|---|",
         ]
-        for r in regressions:
+        for r in verdict.regressions:
             where = " ".join(f"{k}={v}" for k, v in r.where.items())
             commit = (
                 r.commit[:10] if r.last_good is None else f"{r.last_good[:10]}..{r.commit[:10]}"
             )
             lines.append(
-                f"| `{_cell(r.benchmark)}` {_cell(where)} | {r.language}"
-                f" | {_cell(r.pair_id or '-')}"
-                f" | {commit} | {_cell(r.subject)}"
+                f"| {md_code(r.benchmark)} {md_text(where)} | {r.language}"
+                f" | {md_text(r.pair_id or '-')}"
+                f" | {commit} | {md_text(r.subject)}"
                 f" | {_value(r.before, r.benchmark)} | {_value(r.after, r.benchmark)}"
                 f" | {r.ratio:.3f}x |"
             )
     else:
         lines.append("No benchmark regressions.")
-    lines += ["", f"## Speedup drops ({_cell(scope)})", ""]
-    if drops:
+    lines += ["", f"## Speedup drops ({md_text(scope)})", ""]
+    if verdict.drops:
         lines += [
             "| pair id | commit | subject | speedup before | speedup after | ratio |",
             "|---|---|---|---|---|---|",
         ]
-        for d in drops:
+        for d in verdict.drops:
             lines.append(
-                f"| {_cell(d.pair_id)} {_cell(d.where)} | {d.commit[:10]} | {_cell(d.subject)}"
-                f" | {d.before:.3g}x | {d.after:.3g}x | {d.after / d.before:.2f} |"
+                f"| {md_text(d.pair_id)} {md_text(d.where)} | {d.commit[:10]}"
+                f" | {md_text(d.subject)} | {d.before:.3g}x | {d.after:.3g}x"
+                f" | {d.after / d.before:.2f} |"
             )
     else:
         lines.append("No speedup drops.")
+    if verdict.left_out:
+        lines += ["", "## Graph values left out", ""]
+        lines += [f"- {md_text(note)}" for note in verdict.left_out]
     return "\n".join(lines) + "\n"
 
 
-def gate(project: Project, spec: str | None) -> tuple[list[Regression], list[SpeedupDrop]]:
+def gate(project: Project, spec: str | None) -> Verdict:
     """The regressions and speedup drops in scope: all published ones, or those in ``spec``."""
-    regressions = load_regressions(project)
+    if spec is not None:
+        check_range(spec)  # before any git command sees it
+    left_out: list[str] = []
+    regressions = load_regressions(project, left_out)
     drops = find_speedup_drops(project)
     if spec is not None:
         in_range = commits_in_range(project.repo(), spec)
         regressions = [r for r in regressions if r.commit in in_range]
         drops = [d for d in drops if d.commit in in_range]
-    return regressions, drops
+    for note in left_out:
+        print(f"warning: {note}", file=sys.stderr)
+    return Verdict(regressions, drops, left_out)
 
 
 def run(args: argparse.Namespace) -> int:
     project = load_project(args.config)
-    regressions, drops = gate(project, args.range)
+    verdict = gate(project, args.range)
     scope = args.range or "last published run"
     if args.format == "json":
         document: dict[str, Any] = {
             "scope": scope,
-            "regressions": [asdict(r) for r in regressions],
-            "speedup_drops": [asdict(d) for d in drops],
+            "regressions": [asdict(r) for r in verdict.regressions],
+            "speedup_drops": [asdict(d) for d in verdict.drops],
+            "left_out": verdict.left_out,
         }
         print(json.dumps(document, indent=2))
     else:
-        print(to_markdown(regressions, drops, scope), end="")
-    return EXIT_REGRESSION if regressions or drops else EXIT_OK
+        print(to_markdown(verdict, scope), end="")
+    return EXIT_REGRESSION if verdict.failed else EXIT_OK
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from dashbench.gate.project import Project, gap_start
 from dashbench.gate.steps import fit_steps
 from dashbench.pairs import Pair, count_name
-from dashbench.report.data import PairResult, load_series
+from dashbench.site import PairResult, load_series
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from asv.util import UserError, load_json
 from callgrind_bridge.track import AUTORUN_VAR as COUNTS_AUTORUN_VAR
 from dashbench.errors import DashbenchError
 from dashbench.gate.project import Project, load_project
+from dashbench.revisions import check_regex, option_safe
 from rust_bridge.track import AUTORUN_VAR
 
 METRICS = ("time", "instructions", "all")
@@ -66,7 +67,8 @@ class AsvJob:
         return proc.returncode
 
     def bench_args(self) -> list[str]:
-        return [arg for regex in self.bench for arg in ("--bench", regex)]
+        """One ``--bench=REGEX`` each: joined, asv cannot read a regex as an option."""
+        return [f"--bench={regex}" for regex in self.bench]
 
 
 def primary_environment(project: Project) -> str:
@@ -130,6 +132,11 @@ def open_job(
     given, replace the metric's own selection of asv benchmarks."""
     if metric not in METRICS:
         raise DashbenchError(f"--metric {metric!r}: expected one of {', '.join(METRICS)}")
+    for regex in bench or ():
+        option_safe(regex, "--bench")
+        check_regex(regex, "--bench")
+    if machine is not None:
+        option_safe(machine, "--machine")
     if quick and not machine:
         machine = f"{Machine.get_unique_machine_name()}-quick"
     project = open_project(config)

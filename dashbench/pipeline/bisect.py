@@ -29,6 +29,7 @@ from dashbench.gate.project import Project, language_of, load_project, metric_of
 from dashbench.pairs import count_name
 from dashbench.pipeline.asvjob import derived_config, ensure_machine
 from dashbench.pipeline.probe import Measure, Say, Workspace, probe_for
+from dashbench.revisions import resolve_commit
 
 DEFAULT_ROUNDS = 3
 
@@ -72,15 +73,6 @@ def resolve_benchmark(project: Project, name: str, lang: str | None, metric: str
             f"{name!r} is a pair id with a Python and a Rust side: choose one with --lang"
         )
     return count_name(name, lang) if metric == "instructions" else sides[lang]
-
-
-def resolve_commit(repo: git.Repo, rev: str, what: str) -> git.Commit:
-    if rev.startswith("-"):
-        raise DashbenchError(f"{what} {rev!r}: a commit cannot start with '-'")
-    try:
-        return repo.commit(rev)
-    except (git.BadName, ValueError) as exc:
-        raise DashbenchError(f"{what} {rev!r}: not a commit in {repo.working_tree_dir}") from exc
 
 
 def candidates(repo: git.Repo, good: git.Commit, bad: git.Commit) -> list[str]:

@@ -27,6 +27,7 @@ from asv.results import iter_results_for_machine_and_hash
 from asv.util import UserError
 
 from dashbench.errors import DashbenchError
+from dashbench.escape import md_code
 from dashbench.gate.project import language_of, pair_ids
 from dashbench.pairs import COUNT_PREFIX
 from dashbench.pipeline import ledger
@@ -35,7 +36,7 @@ from dashbench.pipeline.lock import results_lock
 from dashbench.pipeline.nightly import add_common_arguments
 from dashbench.pipeline.progress import Progress
 from dashbench.pipeline.stages import CommitOptions, benchmark_commits
-from dashbench.report.escape import md_code
+from dashbench.revisions import option_safe, resolve_commit
 from rust_bridge.fs import write_text_atomically
 
 
@@ -55,13 +56,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     parser.add_argument("--comment", type=Path, metavar="FILE", help="write the Markdown here")
     parser.set_defaults(handler=run)
-
-
-def _resolve(job: AsvJob, rev: str) -> git.Commit:
-    try:
-        return job.project.repo().commit(rev)
-    except (git.BadName, ValueError) as exc:
-        raise DashbenchError(f"{rev!r} is not a commit of {job.conf.repo}") from exc
 
 
 def compare(job: AsvJob, base: git.Commit, head: git.Commit, factor: float) -> tuple[bool, str]:
@@ -208,8 +202,11 @@ def comment_markdown(
 
 
 def run(args: argparse.Namespace) -> int:
+    option_safe(args.base, "BASE")  # before the job records its machine
+    option_safe(args.head, "HEAD")
     job = open_job(args.config, args.machine, args.bench, quick=args.quick, metric=args.metric)
-    base, head = _resolve(job, args.base), _resolve(job, args.head)
+    repo = job.project.repo()
+    base, head = resolve_commit(repo, args.base, "BASE"), resolve_commit(repo, args.head, "HEAD")
     progress = Progress("continuous")
     options = CommitOptions(args.quick, args.rust_filter, args.metric)
     with results_lock(job.results_dir, wait=args.wait, what="dashbench continuous"):

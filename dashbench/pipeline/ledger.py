@@ -23,6 +23,7 @@ from asv.util import ProcessError, UserError
 
 from dashbench.errors import DashbenchError
 from dashbench.pipeline.asvjob import AsvJob
+from dashbench.revisions import check_range
 
 
 class Status(enum.Enum):
@@ -87,8 +88,7 @@ def select_commits(job: AsvJob, range_spec: str | None, expected: set[str] | Non
     """
     repo = get_repo(job.conf)
     if range_spec:
-        if ".." not in range_spec:
-            raise DashbenchError(f"--range {range_spec!r}: expected A..B")
+        check_range(range_spec)
         try:
             candidates = repo.get_hashes_from_range(range_spec)
         except (UserError, ProcessError) as exc:

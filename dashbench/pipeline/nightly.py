@@ -19,6 +19,8 @@ from dashbench.pipeline.lock import results_lock
 from dashbench.pipeline.progress import Progress
 from dashbench.pipeline.publish import publish_and_gate, summary_markdown
 from dashbench.pipeline.stages import CommitOptions, benchmark_commits
+from dashbench.revisions import check_range
+from rust_bridge.fs import write_text_atomically
 
 EPILOG = """\
 exit codes (those of the regression gate, `dashbench regressions`):
@@ -92,6 +94,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.range is not None:
+        check_range(args.range)  # before any asv or git command, or any file, is touched
     progress = Progress("nightly")
     commits: list[str] = []
     if args.publish_only:
@@ -115,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
             benchmark_commits(job, commits, options, progress)
         outcome = publish_and_gate(project, args.range, progress)
     if args.summary:
-        args.summary.write_text(summary_markdown("dashbench nightly", commits, outcome), "utf-8")
+        write_text_atomically(args.summary, summary_markdown("dashbench nightly", commits, outcome))
     if args.timings:
         progress.write_timings(args.timings)
     html = project.html_dir

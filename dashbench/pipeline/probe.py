@@ -85,8 +85,8 @@ class AsvProbe:
             hashes.write("\n".join(commits) + "\n")
             hashes.flush()
             cmd = [sys.executable, "-m", "asv", "run", "--config", str(self.space.config)]
-            cmd += ["--machine", self.machine, "--bench", f"^{re.escape(self.benchmark)}$"]
-            cmd += ["-E", self.environment] if self.environment else []
+            cmd += [f"--machine={self.machine}", f"--bench=^{re.escape(self.benchmark)}$"]
+            cmd += [f"--environment={self.environment}"] if self.environment else []
             if self.rounds > 1:
                 cmd += ["--interleave-rounds", "--attribute", f"rounds={self.rounds}"]
             with open(self.space.log, "a", encoding="utf-8") as log:

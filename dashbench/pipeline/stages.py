@@ -22,10 +22,10 @@ from dashbench.errors import DashbenchError
 from dashbench.pipeline import ledger
 from dashbench.pipeline.asvjob import AsvJob
 from dashbench.pipeline.progress import Progress
+from dashbench.revisions import check_regex, option_safe
 from rust_bridge.errors import BridgeError
 from rust_bridge.manifest import load_manifest
 from rust_bridge.runner import RunOptions, run_commit
-from rust_bridge.settings import load_settings
 from rust_bridge.store import CriterionStore
 
 
@@ -34,6 +34,11 @@ class CommitOptions:
     quick: bool = False
     rust_filter: str | None = None  # Criterion filter on full ids; None runs every id
     metric: str = "all"  # time: Criterion + asv; instructions: counts + asv; all: both
+
+    def __post_init__(self) -> None:
+        if self.rust_filter is not None:  # it reaches the Criterion binary's argv
+            option_safe(self.rust_filter, "--rust-filter")
+            check_regex(self.rust_filter, "--rust-filter")
 
     @property
     def time(self) -> bool:
@@ -47,7 +52,7 @@ class CommitOptions:
 def _rust_done(job: AsvJob, commit: str, options: CommitOptions) -> bool:
     """The store already holds this commit: every wanted id measured or failed, or a runner pass
     over them already ran (a crate that does not build at a commit is not retried forever)."""
-    settings = load_settings(job.project.config_path)
+    settings = job.project.site.bridge
     try:
         entry = CriterionStore(settings.store).get(commit)
         wanted = {e.criterion_id for e in load_manifest(settings.manifest)}
@@ -81,7 +86,7 @@ def rust_stage(job: AsvJob, commit: str, options: CommitOptions, progress: Progr
     if _rust_done(job, commit, options):
         progress.say(f"rust {commit[:8]}: already in the Criterion store, skipped")
         return
-    settings = load_settings(job.project.config_path)
+    settings = job.project.site.bridge
     try:
         entry = run_commit(
             settings,
@@ -106,7 +111,7 @@ def rust_count_stage(job: AsvJob, commit: str, progress: Progress) -> None:
     The Python counts need asv's environment for the commit, so the ``asv run`` after this
     stage makes them (its first Python ``instructions.*`` benchmark counts every Python id).
     """
-    settings = load_settings(job.project.config_path)
+    settings = job.project.site.bridge
     items = load_manifest_of_counts(settings.count_manifest)
     options = PassOptions(filter=count_filter())
     try:
@@ -142,8 +147,8 @@ def asv_stage(job: AsvJob, commit: str, options: CommitOptions) -> None:
     when a benchmark failed; the failure is recorded in the file and the job goes on.
     """
     args = [
-        "--machine", job.machine,
-        "--environment", job.env_name,
+        f"--machine={job.machine}",
+        f"--environment={job.env_name}",
         "--record-samples",
         "--no-interleave-rounds",
         "--skip-existing-successful",

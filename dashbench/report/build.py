@@ -11,9 +11,9 @@ import re
 from collections.abc import Mapping
 
 from dashbench import speedup as sp
+from dashbench.escape import md_code, md_text, url_part
 from dashbench.pairs import RECORDS, record_anchor
-from dashbench.report.data import CommitReport, PairResult, Series
-from dashbench.report.escape import md_code, md_text, url_part
+from dashbench.site import CommitReport, PairResult, Series
 
 NA = "n/a"
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_]+/[A-Za-z0-9_]+")

@@ -13,8 +13,8 @@ import matplotlib
 from matplotlib import ticker
 from matplotlib.figure import Figure
 
-from dashbench.report.data import Series
 from dashbench.report.files import replacing
+from dashbench.site import Series
 
 _STYLE = {
     "svg.fonttype": "path",

@@ -13,7 +13,7 @@ from pathlib import Path
 import markdown
 
 from dashbench.errors import DashbenchError
-from dashbench.report.escape import check_html
+from dashbench.escape import check_html
 from dashbench.report.files import write_text
 
 PAGE_NAME = "report.html"

@@ -4,33 +4,31 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from pathlib import Path
 
 from callgrind_bridge.manifest import CountedId, manifest_json
 from dashbench.errors import DashbenchError
-from dashbench.gate.project import Project, read_json
+from dashbench.gate.project import Project
 from dashbench.gate.regressions import gate, to_markdown
 from dashbench.pairs import build_pairs, diff_pairs, load_pairs, write_pairs
 from dashbench.report.build import build_markdown
 from dashbench.report.charts import render_charts
-from dashbench.report.data import load_series, load_site
-from dashbench.report.escape import md_text
 from dashbench.report.page import link_from_site, write_page
 from dashbench.report.vendor import restrict_scripts, vendor_assets
-from rust_bridge.errors import BridgeError
-from rust_bridge.fs import write_json_atomically
-from rust_bridge.settings import load_settings
-
-_RANGE = re.compile(r"[^\s-]\S*\.\.\S+")  # no leading "-": git must not read an option
+from dashbench.revisions import check_range
+from dashbench.site import load_series, load_site, read_json
+from rust_bridge.fs import write_json_atomically, write_text_atomically
 
 
 def run_report(args: argparse.Namespace) -> int:
     if args.commits is not None and args.commits < 1:
         raise DashbenchError(f"--commits {args.commits}: must be at least 1")
-    if args.commit_range is not None and not _RANGE.fullmatch(args.commit_range):
-        raise DashbenchError(f"--range {args.commit_range!r}: expected A..B")
+    if args.commit_range is not None:
+        check_range(args.commit_range)
+    for what, value in (("--machine", args.machine), ("--env", args.env)):
+        if value is not None and not value.strip():
+            raise DashbenchError(f"{what} {value!r}: must not be empty")
     site = load_site(args.config)
     series = load_series(
         site, args.machine, args.env, args.commits, args.commit_range, intervals="latest"
@@ -39,7 +37,7 @@ def run_report(args: argparse.Namespace) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     site_prefix = Path(os.path.relpath(site.html_dir.resolve(), out_dir)).as_posix() + "/"
     charts = {(s.machine, s.env): render_charts(s, out_dir) for s in series}
-    crate = load_settings(args.config).rust_crate
+    crate = site.bridge.rust_crate
     findings = _gate_section(Project(Path(args.config).resolve(), site), args.commit_range)
     page = write_page(
         out_dir, build_markdown(series, charts, site_prefix, crate) + findings, site_prefix
@@ -49,7 +47,7 @@ def run_report(args: argparse.Namespace) -> int:
         if args.markdown == "-":
             sys.stdout.write(text)
         else:
-            Path(args.markdown).write_text(text, encoding="utf-8")
+            write_text_atomically(Path(args.markdown), text)
     linked = ""
     if out_dir.is_relative_to(site.html_dir.resolve()):
         link_from_site(site.html_dir, page)
@@ -60,12 +58,12 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def _gate_section(project: Project, commit_range: str | None) -> str:
-    """The regression gate's findings, so the site shows the verdict CI acted on."""
-    try:
-        regressions, drops = gate(project, commit_range)
-    except BridgeError as exc:
-        return f"\n\n## Regression gate\n\nNot available: {md_text(str(exc))}\n"
-    return "\n\n" + to_markdown(regressions, drops, commit_range or "all published commits")
+    """The regression gate's findings, so the site shows the verdict CI acted on. Only a site
+    not published yet leaves it out; a damaged one stops the report as it stops the gate."""
+    if not (project.html_dir / "index.json").exists():
+        return "\n\n## Regression gate\n\nNot available: the site has not been published.\n"
+    verdict = gate(project, commit_range)
+    return "\n\n" + to_markdown(verdict, commit_range or "all published commits")
 
 
 def _vendor(html_dir: Path, root: Path) -> None:
@@ -84,7 +82,7 @@ def _vendor(html_dir: Path, root: Path) -> None:
 
 def run_pairs(args: argparse.Namespace) -> int:
     site = load_site(args.config)
-    settings = load_settings(args.config)
+    settings = site.bridge
     built = build_pairs(site.root / site.conf.benchmark_dir, settings.manifest)
     counted = manifest_json([CountedId(p.criterion_id, p.python) for p in built])
     if args.write:

@@ -1,14 +1,22 @@
-"""From asv's results files to speedup series: one per machine and environment, oldest first.
+"""The asv project both the gate and the report read: its config, loaded once, and its
+results as speedup series, one per machine and environment, oldest first.
 
 Everything is read through asv's public API (config, ``Results``, ``Benchmarks``, the repo
 plugin), so the report sees exactly what ``asv publish`` sees, including its rule that a result
-recorded under another benchmark version is not shown.
+recorded under another benchmark version is not shown. Where asv is lenient the reading here
+fails closed: asv logs a results file it cannot parse and skips it, which would turn damaged
+data into "no regression"; here every file is checked and a damaged one is an error naming it.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
+import re
+import stat
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,12 +25,15 @@ import git
 from asv import util
 from asv.benchmarks import Benchmarks
 from asv.config import Config
+from asv.machine import Machine
 from asv.repo import get_repo
-from asv.results import Results, iter_results_for_machine
+from asv.results import Results
 
 from dashbench import speedup as sp
 from dashbench.errors import DashbenchError
 from dashbench.pairs import LANGUAGES, Pair, load_pairs
+from dashbench.revisions import check_range
+from rust_bridge.settings import Settings, settings_from_config
 
 DEFAULT_PAIRS = "dashbench/pairs.json"
 DEFAULT_THRESHOLDS = "calibration/thresholds.json"
@@ -30,7 +41,8 @@ DEFAULT_THRESHOLDS = "calibration/thresholds.json"
 
 @dataclass(frozen=True)
 class Site:
-    """The paths and repository one asv.conf.json describes, resolved against its directory."""
+    """Everything one asv.conf.json says, loaded and checked once: asv's config, dashbench's
+    paths resolved against its directory, and the bridges' settings from the same load."""
 
     conf: Config
     root: Path
@@ -38,6 +50,7 @@ class Site:
     html_dir: Path
     pairs_path: Path
     thresholds_path: Path  # calibrated thresholds, one row per benchmark (dashbench calibrate)
+    bridge: Settings  # the Criterion and count stores, manifests and crate
 
 
 @dataclass(frozen=True)
@@ -89,18 +102,87 @@ class Series:
     commits: list[CommitReport]  # oldest first
 
 
-def load_site(conf_path: Path | str) -> Site:
-    conf_path = Path(conf_path)
+def read_json(path: Path, what: str) -> Any:
+    """Load a JSON file; a missing, special or corrupt one is a user error naming the file."""
     try:
-        conf = Config.load(str(conf_path))
+        mode = path.stat().st_mode
+    except FileNotFoundError as exc:
+        raise DashbenchError(f"{path}: {what} not found; run `asv publish` first") from exc
+    except OSError as exc:
+        raise DashbenchError(f"{path}: cannot read {what}: {exc}") from exc
+    if not stat.S_ISREG(mode):  # a FIFO would block the read for ever
+        raise DashbenchError(f"{path}: cannot read {what}: not a regular file")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise DashbenchError(f"{path}: cannot read {what}: {exc}") from exc
+
+
+def load_config(path: Path) -> Config:
+    """asv's config, with a one-line error for a file asv would trip over with a traceback."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise DashbenchError(f"{path}: asv config not found") from exc
+    if not stat.S_ISREG(mode):
+        raise DashbenchError(f"{path}: asv config is not a regular file")
+    try:
+        return Config.load(str(path))
     except util.UserError as exc:
-        raise DashbenchError(f"{conf_path}: {exc}") from exc
+        raise DashbenchError(f"{path}: {exc}") from exc
+    except (OSError, ValueError, TypeError, AttributeError, RecursionError) as exc:
+        # json5 syntax errors, non-UTF-8 bytes, or JSON that is not an object
+        raise DashbenchError(f"{path}: cannot read asv config: {exc}") from exc
+
+
+def _check_regex_table(conf: Config, path: Path, key: str, value_ok: Any, expected: str) -> None:
+    """A ``{regex: value}`` key of asv's config: valid regexes, values as ``value_ok`` says."""
+    table = getattr(conf, key, None)
+    if table is None:
+        return
+    if not isinstance(table, dict):
+        raise DashbenchError(f"{path}: {key} must be an object of {{regex: {expected}}}")
+    for regex, value in table.items():
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            raise DashbenchError(
+                f"{path}: {key} {regex!r}: not a regular expression: {exc}"
+            ) from exc
+        if not value_ok(value):
+            raise DashbenchError(f"{path}: {key} {regex!r}: expected {expected}, got {value!r}")
+
+
+def _fraction(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 100
+
+
+def load_site(conf_path: Path | str) -> Site:
+    """The one place asv.conf.json is read for dashbench's commands."""
+    conf_path = Path(conf_path).absolute()
+    conf = load_config(conf_path)
     root = conf_path.resolve().parent
+    if not isinstance(conf.repo, str):
+        raise DashbenchError(f"{conf_path}: 'repo' must be a string")
     if not os.path.isabs(conf.repo) and (root / conf.repo).is_dir():
         conf.repo = str(root / conf.repo)  # asv resolves it against its working directory
     own = getattr(conf, "dashbench", None) or {}
     if not isinstance(own, dict):
         raise DashbenchError(f"{conf_path}: the 'dashbench' key must be an object")
+    for key in ("pairs", "thresholds"):
+        if not isinstance(own.get(key, ""), str):
+            raise DashbenchError(f"{conf_path}: dashbench.{key} must be a path (a string)")
+    for key in ("results_dir", "html_dir", "benchmark_dir"):
+        if not isinstance(getattr(conf, key, None), str):
+            raise DashbenchError(f"{conf_path}: {key!r} must be a path (a string)")
+    _check_regex_table(conf, conf_path, "regressions_thresholds", _fraction, "a fraction")
+    _check_regex_table(
+        conf,
+        conf_path,
+        "regressions_first_commits",
+        lambda v: v is None or isinstance(v, str),
+        "a commit or null",
+    )
     return Site(
         conf=conf,
         root=root,
@@ -108,6 +190,7 @@ def load_site(conf_path: Path | str) -> Site:
         html_dir=root / conf.html_dir,
         pairs_path=root / own.get("pairs", DEFAULT_PAIRS),
         thresholds_path=root / own.get("thresholds", DEFAULT_THRESHOLDS),
+        bridge=settings_from_config(conf, conf_path.resolve()),
     )
 
 
@@ -118,15 +201,74 @@ def _repo_path(site: Site) -> Path:
 
 
 def _benchmark_versions(site: Site) -> Benchmarks | None:
-    """benchmarks.json as asv publish reads it; None if no run has written it yet."""
+    """benchmarks.json as asv publish reads it; None if no run has written it yet. A damaged
+    one is an error: without it, results of stale benchmark versions would be shown."""
     site.conf.results_dir = str(site.results_dir)
+    path = Path(Benchmarks.get_benchmark_file_path(site.conf.results_dir))
+    if not path.exists():
+        return None
+    read_json(path, "asv benchmark list")  # names the file for a damage asv would hide
     try:
         return Benchmarks.load(site.conf)
-    except util.UserError:
-        return None
+    except (util.UserError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise DashbenchError(f"{path}: cannot read asv benchmark list: {exc}") from exc
+
+
+_COMMIT_HASH = re.compile(r"[0-9a-f]{7,64}")
+_READ_ERRORS = (util.UserError, ValueError, TypeError, KeyError, IndexError, AttributeError)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def machine_names(results_dir: Path) -> list[str]:
+    """The machines with results, each with a machine.json asv can read (asv skips the results
+    of a machine whose machine.json it cannot read, saying only a warning)."""
+    if not results_dir.is_dir():
+        raise DashbenchError(f"{results_dir}: no asv results directory")
+    names = []
+    for directory in sorted(p for p in results_dir.iterdir() if p.is_dir()):
+        path = directory / "machine.json"
+        if not path.exists():
+            continue
+        info = read_json(path, "asv machine file")
+        if not isinstance(info, dict) or info.get("machine") != directory.name:
+            raise DashbenchError(f"{path}: expected the description of machine {directory.name!r}")
+        if info.get("version") != Machine.api_version:
+            raise DashbenchError(f"{path}: not an asv machine file (version {Machine.api_version})")
+        names.append(directory.name)
+    return names
+
+
+def results_files(results_dir: Path, machine: str) -> Iterator[tuple[Path, Results]]:
+    """Every results file of ``machine``, loaded; one that cannot be read is an error naming it.
+
+    asv's own ``iter_results`` logs such a file and skips it, so a truncated file would make
+    a regression vanish or move to another commit.
+    """
+    for path in sorted((results_dir / machine).glob("*.json")):
+        if path.name in ("machine.json", "benchmarks.json"):
+            continue
+        read_json(path, "asv results file")  # a regular file of valid JSON, else named
+        try:
+            results = Results.load(str(path), machine_name=machine)
+        except (*_READ_ERRORS, OSError, RecursionError) as exc:
+            raise DashbenchError(f"{path}: cannot read asv results file: {exc}") from exc
+        if not isinstance(results.commit_hash, str) or not _COMMIT_HASH.fullmatch(
+            results.commit_hash
+        ):
+            raise DashbenchError(f"{path}: commit_hash {results.commit_hash!r} is not a hash")
+        if not isinstance(results.env_name, str) or not (
+            results.date is None or _number(results.date)
+        ):
+            raise DashbenchError(f"{path}: env_name or date of the wrong type")
+        yield path, results
 
 
 def _side(results: Results, name: str, current: set[str] | None) -> Side | None:
+    """One benchmark's result; asv's n/a (null, NaN) is a missing median, anything else that is
+    not a number is damage."""
     if name not in results.get_all_result_keys():
         return None
     if current is not None and name not in current:
@@ -134,6 +276,12 @@ def _side(results: Results, name: str, current: set[str] | None) -> Side | None:
     params = results.get_result_params(name)
     value = results.get_result_value(name, params)[0]
     samples = results.get_result_samples(name, params)[0]
+    if value is not None and not _number(value):
+        raise ValueError(f"{name}: result {value!r} is not a number")
+    if samples is not None and not (
+        isinstance(samples, list) and all(_number(x) and math.isfinite(x) for x in samples)
+    ):
+        raise ValueError(f"{name}: samples are not a list of finite numbers")
     median = float(value) if value is not None and not util.is_na(value) else None
     return Side(median, list(samples) if samples else None)
 
@@ -147,6 +295,7 @@ def _select(
     """Result commits in history order (oldest first), narrowed by --range and --commits."""
     repo = get_repo(site.conf)
     if commit_range is not None:
+        check_range(commit_range)
         try:
             wanted = set(repo.get_hashes_from_range(commit_range))
         except util.ProcessError as exc:
@@ -219,9 +368,7 @@ def load_series(
     an environment of their own, the one for the same machine and commit is used.
     """
     pairs = load_pairs(site.pairs_path) if pairs is None else pairs
-    if not site.results_dir.is_dir():
-        raise DashbenchError(f"{site.results_dir}: no asv results directory")
-    machines = sorted(p.name for p in site.results_dir.iterdir() if (p / "machine.json").is_file())
+    machines = machine_names(site.results_dir)
     if machine is not None:
         if machine not in machines:
             raise DashbenchError(f"--machine {machine!r}: no results (have: {', '.join(machines)})")
@@ -236,13 +383,16 @@ def load_series(
         # commit -> env -> benchmark name -> side
         table: dict[str, dict[str, dict[str, Side]]] = defaultdict(dict)
         dates: dict[str, Any] = {}
-        for results in iter_results_for_machine(str(site.results_dir), name):
+        for path, results in results_files(site.results_dir, name):
             sides = {}
-            current = None if benchmarks is None else results.get_result_keys(benchmarks)
-            for bench in python_names | rust_names:
-                side = _side(results, bench, current)
-                if side is not None:
-                    sides[bench] = side
+            try:
+                current = None if benchmarks is None else results.get_result_keys(benchmarks)
+                for bench in python_names | rust_names:
+                    side = _side(results, bench, current)
+                    if side is not None:
+                        sides[bench] = side
+            except _READ_ERRORS as exc:
+                raise DashbenchError(f"{path}: unexpected asv results data: {exc}") from exc
             table[results.commit_hash][results.env_name] = sides
             dates[results.commit_hash] = results.date
         envs = sorted(
