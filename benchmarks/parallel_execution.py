@@ -11,29 +11,15 @@ from __future__ import annotations
 from dashbench.workloads import parallel_execution as wl
 from dashbench.workloads.states import make_complex
 
-from .common import paired
+from .common import Invoked, invoke_table
 from .harness import CompiledGraph
 
-
-class Fanout3Workers(CompiledGraph):
-    build = staticmethod(wl.build_fanout_3_workers)
-
-    @paired("parallel_execution/fanout_3_workers")
-    def time_fanout_3_workers(self):
-        return self.app.invoke(make_complex(), self.config)
-
-
-class Fanout5WorkersHeavy(CompiledGraph):
-    build = staticmethod(wl.build_fanout_5_workers_heavy)
-
-    @paired("parallel_execution/fanout_5_workers_heavy")
-    def time_fanout_5_workers_heavy(self):
-        return self.app.invoke(make_complex(), self.config)
-
-
-class TwoStageParallel(CompiledGraph):
-    build = staticmethod(wl.build_two_stage_parallel)
-
-    @paired("parallel_execution/two_stage_parallel")
-    def time_two_stage_parallel(self):
-        return self.app.invoke(make_complex(), self.config)
+invoke_table(
+    globals(),
+    CompiledGraph,
+    [
+        Invoked("fanout_3_workers", wl.build_fanout_3_workers, make_complex),
+        Invoked("fanout_5_workers_heavy", wl.build_fanout_5_workers_heavy, make_complex),
+        Invoked("two_stage_parallel", wl.build_two_stage_parallel, make_complex),
+    ],
+)

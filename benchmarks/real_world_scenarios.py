@@ -10,7 +10,7 @@ from typing import Any
 from dashbench.workloads import real_world_scenarios as wl
 from dashbench.workloads.states import make_complex
 
-from .common import paired
+from .common import approximate
 from .harness import CompiledGraph
 
 BATCH = (
@@ -25,7 +25,6 @@ class CustomerServiceRouter(CompiledGraph):
 
     build = staticmethod(wl.build_customer_service_router)
 
-    @paired("real_world_scenarios/customer_service_router")
     def time_customer_service_router(self) -> Any:
         return self.app.invoke(make_complex(), self.config)
 
@@ -36,7 +35,7 @@ class BatchProcessingPipeline(CompiledGraph):
 
     build = staticmethod(wl.build_batch_processing_pipeline)
 
-    @paired("real_world_scenarios/batch_processing_pipeline", approximate=BATCH)
+    @approximate(BATCH)
     def time_batch_processing_pipeline(self) -> Any:
         return self.app.invoke(make_complex(), self.config)
 
@@ -46,6 +45,5 @@ class FinancialAnalysisWorkflow(CompiledGraph):
 
     build = staticmethod(wl.build_financial_analysis_workflow)
 
-    @paired("real_world_scenarios/financial_analysis_workflow")
     def time_financial_analysis_workflow(self) -> Any:
         return self.app.invoke(make_complex(), self.config)

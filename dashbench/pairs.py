@@ -2,8 +2,9 @@
 
 ``dashbench/pairs.json`` is committed so that readers (report, gate, bisect) need neither
 LangGraph nor the benchmark suite to know the pairs. It is generated from the two suites'
-own declarations, the ``paired`` markers in ``benchmarks/<group>.py`` and the Criterion
-manifest, and ``dashbench pairs --check`` (run by the tests) fails when they disagree.
+own declarations, the ``time_`` methods of ``benchmarks/<group>.py`` (see
+benchmarks/common.py) and the Criterion manifest, and ``dashbench pairs --check`` (run by the
+tests) fails when they disagree.
 """
 
 from __future__ import annotations
@@ -144,7 +145,12 @@ def python_markers(benchmarks_dir: Path | str) -> dict[str, tuple[str, str | Non
     found: dict[str, tuple[str, str | None]] = {}
     with _importable(benchmarks_dir):
         importlib.invalidate_caches()
-        for bench in disc_benchmarks(str(benchmarks_dir)):
+        try:
+            # A declaration that breaks the naming rule raises when its module is imported.
+            benches = list(disc_benchmarks(str(benchmarks_dir)))
+        except (ImportError, TypeError, ValueError) as exc:
+            raise DashbenchError(f"{benchmarks_dir}: the suite does not import: {exc}") from exc
+        for bench in benches:
             criterion_id = getattr(bench.func, "criterion_id", None)
             if criterion_id is None or not bench.name.rpartition(".")[2].startswith("time_"):
                 continue
