@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -32,14 +33,32 @@ def test_the_bridges_import_nothing_from_dashbench() -> None:
         "for pkg in ('rust_bridge', 'callgrind_bridge'):\n"
         "    mod = importlib.import_module(pkg)\n"
         "    for info in pkgutil.iter_modules(mod.__path__):\n"
-        "        if info.name not in ('pyharness',):\n"
-        "            importlib.import_module(f'{pkg}.{info.name}')\n"
+        "        importlib.import_module(f'{pkg}.{info.name}')\n"
         "print('ok')\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=MAIN, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_no_bridge_function_imports_dashbench_later() -> None:
+    """An import inside a function escapes the import test above until that function runs."""
+    found = []
+    for path in sorted([*MAIN.glob("rust_bridge/**/*.py"), *MAIN.glob("callgrind_bridge/**/*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            else:
+                continue
+            found += [
+                f"{path.relative_to(MAIN)}:{node.lineno} {name}"
+                for name in names
+                if name.partition(".")[0] == "dashbench"
+            ]
+    assert found == []
 
 
 def test_count_names_belong_to_their_pair_language_and_metric() -> None:
