@@ -26,7 +26,7 @@ import pytest
 from asv.results import Results
 
 from dashbench import cli
-from rust_bridge.checkout import resolve_commit
+from rust_bridge.checkout import resolve_sha
 from rust_bridge.manifest import load_manifest
 from rust_bridge.reader import read_tree
 from rust_bridge.settings import load_settings
@@ -95,7 +95,7 @@ def test_settings_point_at_the_foreign_repository(layout, monkeypatch) -> None:
     settings = load_settings(root=CHECKOUT)
     assert settings.conf_path == (conf_dir / "asv.conf.json").resolve()
     assert settings.git_dir == foreign.resolve()
-    assert resolve_commit(settings.git_dir, "main") == commit
+    assert resolve_sha(settings.git_dir, "main") == commit
     assert settings.crate_dir() == foreign.resolve() / CRATE
     assert (settings.crate_dir() / "benches" / "graph_benchmarks.rs").is_file()
     assert settings.rust_bench == "graph_benchmarks"

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dashbench import speedup as sp
 from dashbench.report.data import CommitReport, PairResult, Series
 from dashbench.report.escape import md_code, md_text, url_part
+from rust_bridge.output import format_seconds
 
 NA = "n/a"
 TIMES = "\u00d7"  # multiplication sign
-_UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
 
 INTRO = (
     "Speedup = LangGraph (Python) median / Rust (Criterion) median: how many times faster "
@@ -31,12 +31,7 @@ INTRO = (
 
 
 def fmt_seconds(value: float | None) -> str:
-    if value is None:
-        return NA
-    for scale, unit in _UNITS:
-        if value >= scale:
-            return f"{value / scale:.3g} {unit}"
-    return f"{value / 1e-9:.3g} ns"
+    return NA if value is None else format_seconds(value)
 
 
 def _number(value: float) -> str:
