@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import json
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dashbench.errors import DashbenchError
-from rust_bridge.fs import write_json_atomically
+from rust_bridge.fs import read_json_list, write_json_atomically
 from rust_bridge.manifest import load_manifest
 
 EXACT = "exact"
@@ -86,15 +85,7 @@ def _parse_row(path: Path, index: int, row: Any) -> Pair:
 def load_pairs(path: Path | str) -> list[Pair]:
     """Read and validate the table; any problem names the file and the row."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise DashbenchError(f"{path}: pairing table not found") from exc
-    except (OSError, ValueError) as exc:
-        raise DashbenchError(f"{path}: not a readable JSON file: {exc}") from exc
-    rows = data.get("pairs") if isinstance(data, dict) else None
-    if not isinstance(rows, list):
-        raise DashbenchError(f"{path}: expected an object with a 'pairs' list")
+    rows = read_json_list(path, "pairs", "pairing table", DashbenchError)
     pairs = [_parse_row(path, i, row) for i, row in enumerate(rows)]
     for field in ("criterion_id", "python", "rust"):
         values = [getattr(p, field) for p in pairs]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from callgrind_bridge.manifest import load_manifest as load_count_manifest
 from callgrind_bridge.passes import ITERATIONS_VAR, PassOptions
 from dashbench.errors import DashbenchError
 from dashbench.gate.bisect import resolve_benchmark
@@ -138,3 +139,23 @@ def test_runs_per_id_come_from_the_flag_the_variable_or_the_default(monkeypatch)
         PassOptions().runs("python")
     with pytest.raises(BridgeError, match="--iterations must be at least 1"):
         PassOptions(0).runs("rust")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "count manifest not found"),
+        ("{", "not a readable JSON file"),
+        ('{"ids": {}}', "expected an object whose 'ids' is a list"),
+        ('{"ids": [{"python": "x"}]}', "malformed row"),
+    ],
+)
+def test_a_bad_count_manifest_is_one_error_naming_it(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    path = tmp_path / "instructions_manifest.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(BridgeError, match=message) as err:
+        load_count_manifest(path)
+    assert str(err.value).startswith(f"{path}: ")
