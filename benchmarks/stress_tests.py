@@ -28,6 +28,7 @@ class StressGraph(CompiledGraph):
     repeat = (2, 20, 6.0)
     timeout = 300.0
     recursion_limit = RECURSION_LIMIT
+    with_peakmem = True  # every stress id also has its peak memory measured
 
     def setup(self) -> None:
         self.app = self.build()
@@ -40,7 +41,6 @@ class LargeGraph100Nodes(StressGraph):
 
     build = staticmethod(wl.build_large_graph_100_nodes)
     recursion_limit = wl.STRESS_RECURSION_LIMIT
-    with_peakmem = True
 
     def time_large_graph_100_nodes(self) -> Any:
         return self.app.invoke(make_complex(), self.config)
@@ -51,7 +51,6 @@ class DeepNesting10Levels(StressGraph):
 
     build = staticmethod(wl.build_deep_nesting_10_levels)
     number = 3
-    with_peakmem = True
 
     def time_deep_nesting_10_levels(self) -> Any:
         return self.app.invoke(make_complex(), self.config)
@@ -65,7 +64,6 @@ class WideFanout50ParallelBranches(StressGraph):
     """
 
     build = staticmethod(wl.build_wide_fanout_50_parallel_branches)
-    with_peakmem = True
 
     def time_wide_fanout_50_parallel_branches(self) -> Any:
         return self.app.invoke(make_complex(), self.config)
@@ -76,7 +74,6 @@ class LongRunning100Iterations(StressGraph):
 
     build = staticmethod(wl.build_long_running_100_iterations)
     recursion_limit = wl.STRESS_RECURSION_LIMIT
-    with_peakmem = True
 
     def time_long_running_100_iterations(self) -> Any:
         return self.app.invoke(make_complex(), self.config)

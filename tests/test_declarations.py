@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,10 @@ def test_peakmem_twins_and_baselines_are_generated_where_asked() -> None:
         name: (b.pretty_name, getattr(b.func, "criterion_id", None)) for name, b in found.items()
     } == expected
     assert {b.type for b in found.values()} == {"peakmemory"}
+
+
+@pytest.mark.parametrize("criterion_id", PEAKMEM_IDS)
+def test_each_peakmem_twin_runs_the_timed_body(check_peakmem_twin, criterion_id: str) -> None:
+    group, function = criterion_id.split("/")
+    module = importlib.import_module(f"benchmarks.{group}")
+    check_peakmem_twin(getattr(module, class_name(function)), function)

@@ -30,29 +30,28 @@ def _wheel(path: Path, metadata: str) -> Path:
     return path
 
 
-def test_a_wheel_with_the_extra_asks_for_the_workloads_only(tmp_path: Path) -> None:
-    wheel = _wheel(
-        tmp_path / "dashbench-0.1.0-py3-none-any.whl",
-        "Metadata-Version: 2.4\nName: dashbench\nVersion: 0.1.0\n"
-        "Requires-Dist: asv<0.7,>=0.6\nRequires-Dist: matplotlib\n"
-        "Provides-Extra: workloads\n"
-        'Requires-Dist: langgraph; extra == "workloads"\n'
-        'Requires-Dist: langgraph-checkpoint-sqlite; extra == "workloads"\n'
-        "Provides-Extra: dev\n"
-        'Requires-Dist: pytest; extra == "dev"\n',
-    )
-    assert install_measured.requirements(wheel) == ["langgraph", "langgraph-checkpoint-sqlite"]
+HEADER = "Metadata-Version: 2.4\nName: dashbench\nVersion: 0.1.0\n"
+DEV = 'Provides-Extra: dev\nRequires-Dist: pytest; extra == "dev"\n'
 
 
-def test_a_wheel_from_before_the_extra_gets_what_it_declared(tmp_path: Path) -> None:
-    wheel = _wheel(
-        tmp_path / "dashbench-0.1.0-py3-none-any.whl",
-        "Metadata-Version: 2.4\nName: dashbench\nVersion: 0.1.0\n"
-        "Requires-Dist: asv<0.7,>=0.6\nRequires-Dist: langgraph\n"
-        "Provides-Extra: dev\n"
-        'Requires-Dist: pytest; extra == "dev"\n',
-    )
-    assert install_measured.requirements(wheel) == ["asv<0.7,>=0.6", "langgraph"]
+@pytest.mark.parametrize(
+    ("requires", "wanted"),
+    [
+        # With the extra: the workloads only, never the tool's own dependencies.
+        (
+            "Requires-Dist: asv<0.7,>=0.6\nRequires-Dist: matplotlib\n"
+            "Provides-Extra: workloads\n"
+            'Requires-Dist: langgraph; extra == "workloads"\n'
+            'Requires-Dist: langgraph-checkpoint-sqlite; extra == "workloads"\n',
+            ["langgraph", "langgraph-checkpoint-sqlite"],
+        ),
+        # A commit from before the extra gets all it declared, but no other extra.
+        ("Requires-Dist: asv>=0.6\nRequires-Dist: langgraph\n", ["asv>=0.6", "langgraph"]),
+    ],
+)
+def test_a_wheel_asks_for_what_its_commit_needs(tmp_path: Path, requires: str, wanted: list):
+    wheel = _wheel(tmp_path / "dashbench-0.1.0-py3-none-any.whl", HEADER + requires + DEV)
+    assert install_measured.requirements(wheel) == wanted
 
 
 def test_a_missing_wheel_is_one_line_and_exit_2(tmp_path: Path) -> None:
