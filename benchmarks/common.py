@@ -108,7 +108,7 @@ def declare(cls: type) -> None:
 
 
 def define(
-    namespace: dict[str, Any], base: type, function: str, timed: Callable, **attrs: Any
+    namespace: dict[str, Any], base: type, function: str, timed: Callable[..., Any], **attrs: Any
 ) -> None:
     """Put the class of one table row into a module's ``namespace``, as a class statement would.
 
