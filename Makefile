@@ -29,7 +29,7 @@ python: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,workloads]'
 	touch $@
 
 node: node_modules/.package-lock.json

@@ -20,7 +20,7 @@ from dashbench.workloads import checkpointing as wl
 from dashbench.workloads.common import ThreadIds, run_config
 from dashbench.workloads.states import make_complex
 
-from .common import paired
+from .common import approximate
 from .harness import InvokeTiming
 
 FILE_REASON = (
@@ -69,7 +69,6 @@ class MemoryCheckpoint3Nodes(Checkpointed):
     build = staticmethod(wl.build_checkpoint_3_nodes)
     thread = "bench_thread_1"
 
-    @paired("checkpointing/memory_checkpoint_3_nodes")
     def time_memory_checkpoint_3_nodes(self):
         return self.app.invoke(make_complex(), run_config(self.thread_ids()))
 
@@ -78,7 +77,6 @@ class MemoryCheckpoint5Nodes(Checkpointed):
     build = staticmethod(wl.build_checkpoint_5_nodes)
     thread = "bench_thread_2"
 
-    @paired("checkpointing/memory_checkpoint_5_nodes")
     def time_memory_checkpoint_5_nodes(self):
         return self.app.invoke(make_complex(), run_config(self.thread_ids()))
 
@@ -87,7 +85,6 @@ class MemoryCheckpointLoop5Iterations(Checkpointed):
     build = staticmethod(wl.build_checkpoint_loop_5_iterations)
     thread = "bench_thread_3"
 
-    @paired("checkpointing/memory_checkpoint_loop_5_iterations")
     def time_memory_checkpoint_loop_5_iterations(self):
         return self.app.invoke(make_complex(), run_config(self.thread_ids()))
 
@@ -96,7 +93,7 @@ class FileCheckpoint3Nodes(FileCheckpointed):
     build = staticmethod(wl.build_checkpoint_3_nodes)
     thread = "bench_file_thread_1"
 
-    @paired("checkpointing/file_checkpoint_3_nodes", approximate=FILE_REASON)
+    @approximate(FILE_REASON)
     def time_file_checkpoint_3_nodes(self):
         """Approximate: SqliteSaver stands in for DashFlow's FileCheckpointer (FILE_REASON)."""
         return self.app.invoke(make_complex(), run_config(self.thread_ids()))
@@ -106,7 +103,7 @@ class FileCheckpoint5Nodes(FileCheckpointed):
     build = staticmethod(wl.build_checkpoint_5_nodes)
     thread = "bench_file_thread_2"
 
-    @paired("checkpointing/file_checkpoint_5_nodes", approximate=FILE_REASON)
+    @approximate(FILE_REASON)
     def time_file_checkpoint_5_nodes(self):
         """Approximate: SqliteSaver stands in for DashFlow's FileCheckpointer (FILE_REASON)."""
         return self.app.invoke(make_complex(), run_config(self.thread_ids()))

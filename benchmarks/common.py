@@ -1,17 +1,24 @@
-"""Helpers shared by the suite's modules.
+"""How a suite class declares the Criterion id it mirrors, written once: its ``time_`` method.
 
-``paired`` names the Criterion id a Python benchmark mirrors. It sets asv's ``pretty_name``
-to that id (so the site reads like Criterion) and leaves ``criterion_id`` and
-``approximate`` attributes that the pairing table is checked against.
+A class ``<ClassName>`` in module ``<group>`` that defines ``time_<function>`` mirrors the
+Criterion id ``<group>/<function>``; ``ClassName`` is ``<function>`` in CamelCase (a leading
+number spelled out), so asv's name, the id and the site's label cannot drift apart.
+``declare`` checks that at import and leaves on the method asv's ``pretty_name`` (so the site
+reads like Criterion) and the ``criterion_id`` and ``approximate`` attributes that the
+pairing table is built from. A class with ``with_peakmem = True`` also gets its ``peakmem_``
+twin and the setup-alone baseline that the twin is read against.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple, TypeVar
 
 F = TypeVar("F", bound=Callable[..., object])
+
+_LEADING_NUMBERS = {"3": "Three", "5": "Five", "10": "Ten"}
 
 # Reason text shared by the fan-out ids (docs/workloads.md §equivalence): ``[field] why``.
 MERGED_STATE = (
@@ -22,23 +29,24 @@ MERGED_STATE = (
 )
 
 
-def paired(criterion_id: str, *, approximate: str | None = None) -> Callable[[F], F]:
-    """Mark a ``time_``/``peakmem_`` method as the twin of ``criterion_id``.
-
-    ``approximate`` is the reason the two sides cannot do identical work; None means exact.
-    """
-    group, _, function = criterion_id.partition("/")
-    if not group or not function:
-        raise ValueError(f"criterion id must be 'group/function', got {criterion_id!r}")
+def approximate(reason: str) -> Callable[[F], F]:
+    """Mark a ``time_`` method whose two sides cannot do identical work, saying why."""
 
     def mark(func: F) -> F:
-        kind = func.__name__.split("_", 1)[0]
-        func.pretty_name = criterion_id if kind == "time" else f"{criterion_id} ({kind})"
-        func.criterion_id = criterion_id
-        func.approximate = approximate
+        func.approximate = reason
         return func
 
     return mark
+
+
+def class_name(function: str) -> str:
+    """The class asv names for a Criterion function id: ``3_nodes_simple`` -> ThreeNodesSimple."""
+    first, *rest = function.split("_")
+    if first.isdigit():
+        if first not in _LEADING_NUMBERS:
+            raise ValueError(f"no spelled-out class name for the leading {first!r} of {function}")
+        first = _LEADING_NUMBERS[first]
+    return "".join(part[:1].upper() + part[1:] for part in (first, *rest))
 
 
 def reset_peak_rss() -> None:
@@ -52,12 +60,26 @@ def reset_peak_rss() -> None:
         refs.write("5")
 
 
-def setup_baseline(criterion_id: str) -> Callable[[Any], None]:
-    """A ``peakmem_reference`` for a class with a ``peakmem_`` twin: nothing but the reset.
+def _peakmem_twin(timed: Callable[[Any], Any], function: str) -> Callable[[Any], Any]:
+    """``peakmem_<function>``: the timed body after a peak reset, under the same pairing."""
 
-    It reads the memory held once ``setup`` is done, so the twin minus this is the
-    workload's own peak (the scikit-image pattern). It carries no ``criterion_id``: it
-    pairs with nothing.
+    def twin(self: Any) -> Any:
+        reset_peak_rss()
+        return timed(self)
+
+    twin.__name__ = f"peakmem_{function}"
+    twin.__qualname__ = f"{class_name(function)}.{twin.__name__}"
+    twin.pretty_name = f"{timed.pretty_name} (peakmem)"
+    twin.criterion_id = timed.criterion_id
+    twin.approximate = timed.approximate
+    return twin
+
+
+def _setup_baseline(criterion_id: str) -> Callable[[Any], None]:
+    """``peakmem_reference``: nothing but the reset, so it reads the memory setup holds.
+
+    The twin minus this is the workload's own peak (the scikit-image pattern). It carries no
+    ``criterion_id``: it pairs with nothing.
     """
 
     def peakmem_reference(self: Any) -> None:
@@ -66,3 +88,71 @@ def setup_baseline(criterion_id: str) -> Callable[[Any], None]:
 
     peakmem_reference.pretty_name = f"{criterion_id} (peakmem of setup alone)"
     return peakmem_reference
+
+
+def declare(cls: type) -> None:
+    """Derive the pair id of the one ``time_`` method ``cls`` defines; a misnamed class fails.
+
+    Classes without a ``time_`` method of their own (the bases) are left alone.
+    """
+    timed = [name for name in vars(cls) if name.startswith("time_")]
+    if not timed:
+        return
+    group = cls.__module__.rpartition(".")[2]
+    if len(timed) > 1:
+        raise TypeError(f"{group}.{cls.__name__}: one time_ method a class, got {timed}")
+    function = timed[0].removeprefix("time_")
+    if cls.__name__ != class_name(function):
+        raise TypeError(
+            f"{group}.{cls.__name__}: a class timing {timed[0]} must be named "
+            f"{class_name(function)}, so that its asv name follows its Criterion id"
+        )
+    func = vars(cls)[timed[0]]
+    func.criterion_id = func.pretty_name = f"{group}/{function}"
+    func.approximate = getattr(func, "approximate", None)
+    if getattr(cls, "with_peakmem", False):
+        setattr(cls, f"peakmem_{function}", _peakmem_twin(func, function))
+        cls.peakmem_reference = _setup_baseline(func.criterion_id)
+
+
+def define(
+    namespace: dict[str, Any], base: type, function: str, timed: Callable[..., Any], **attrs: Any
+) -> None:
+    """Put the class of one table row into a module's ``namespace``, as a class statement would.
+
+    ``timed`` becomes its ``time_<function>`` and ``attrs`` its class attributes; ``base``'s
+    ``__init_subclass__`` then declares it like a written class.
+    """
+    name = class_name(function)
+    timed.__name__ = f"time_{function}"
+    timed.__qualname__ = f"{name}.{timed.__name__}"
+    namespace[name] = type(
+        name, (base,), {"__module__": namespace["__name__"], timed.__name__: timed, **attrs}
+    )
+
+
+class Invoked(NamedTuple):
+    """A table row: the id's function, its graph builder, its state maker, class attributes."""
+
+    function: str
+    build: Callable[[], Any]
+    make: Callable[[], Any]
+    attrs: Mapping[str, Any] = MappingProxyType({})
+    approximate: str | None = None  # why the two sides cannot do identical work; None: exact
+
+
+def invoke_table(namespace: dict[str, Any], base: type, rows: Iterable[Invoked]) -> None:
+    """Define a class per row that times ``State::new()`` + ``invoke`` on the graph that
+    ``base.setup`` compiled with the row's ``build``."""
+    for row in rows:
+        timed = _invoking(row.make)
+        if row.approximate is not None:
+            approximate(row.approximate)(timed)
+        define(namespace, base, row.function, timed, build=staticmethod(row.build), **row.attrs)
+
+
+def _invoking(make: Callable[[], Any]) -> Callable[[Any], Any]:
+    def timed(self: Any) -> Any:
+        return self.app.invoke(make(), self.config)
+
+    return timed

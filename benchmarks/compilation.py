@@ -7,23 +7,19 @@ from __future__ import annotations
 
 from dashbench.workloads import compilation as wl
 
-from .common import paired
 from .harness import CompileTiming
 
 
 class SimpleGraph3Nodes(CompileTiming):
-    @paired("compilation/simple_graph_3_nodes")
     def time_simple_graph_3_nodes(self):
         return wl.build_simple_graph_3_nodes()
 
 
 class ComplexGraph10Nodes(CompileTiming):
-    @paired("compilation/complex_graph_10_nodes")
     def time_complex_graph_10_nodes(self):
         return wl.build_complex_graph_10_nodes()
 
 
 class GraphWithConditionals(CompileTiming):
-    @paired("compilation/graph_with_conditionals")
     def time_graph_with_conditionals(self):
         return wl.build_graph_with_conditionals()

@@ -12,7 +12,7 @@ from dashbench.workloads import event_streaming as wl
 from dashbench.workloads.common import count_chunks, require_stream_mode
 from dashbench.workloads.states import make_complex
 
-from .common import paired
+from .common import approximate
 from .harness import CompiledGraph
 
 EVENTS_REASON = (
@@ -39,7 +39,6 @@ PARALLEL_REASON = (
 class StreamValues5Nodes(CompiledGraph):
     build = staticmethod(wl.build_stream_5_nodes)
 
-    @paired("event_streaming/stream_values_5_nodes")
     def time_stream_values_5_nodes(self):
         return count_chunks(self.app.stream(make_complex(), self.config, stream_mode="values"))
 
@@ -51,7 +50,7 @@ class StreamEvents5Nodes(CompiledGraph):
         require_stream_mode(wl.EVENTS_MODE)
         super().setup()
 
-    @paired("event_streaming/stream_events_5_nodes", approximate=EVENTS_REASON)
+    @approximate(EVENTS_REASON)
     def time_stream_events_5_nodes(self):
         """Approximate: LangGraph's debug stream stands in for DashFlow's Events (EVENTS_REASON)."""
         return count_chunks(
@@ -62,7 +61,7 @@ class StreamEvents5Nodes(CompiledGraph):
 class StreamUpdates3NodesComplex(CompiledGraph):
     build = staticmethod(wl.build_stream_updates_3_nodes)
 
-    @paired("event_streaming/stream_updates_3_nodes_complex", approximate=UPDATES_REASON)
+    @approximate(UPDATES_REASON)
     def time_stream_updates_3_nodes_complex(self):
         """Approximate: node-output chunks, no status, next or Done (UPDATES_REASON)."""
         return count_chunks(self.app.stream(make_complex(), self.config, stream_mode="updates"))
@@ -71,7 +70,7 @@ class StreamUpdates3NodesComplex(CompiledGraph):
 class StreamParallel3Workers(CompiledGraph):
     build = staticmethod(wl.build_stream_parallel_3_workers)
 
-    @paired("event_streaming/stream_parallel_3_workers", approximate=PARALLEL_REASON)
+    @approximate(PARALLEL_REASON)
     def time_stream_parallel_3_workers(self):
         """Approximate: one parallel superstep, not chained workers (PARALLEL_REASON)."""
         return count_chunks(self.app.stream(make_complex(), self.config, stream_mode="values"))

@@ -33,6 +33,8 @@ from typing import Any
 
 from dashbench.workloads.common import run_config
 
+from .common import declare
+
 EFFORT_FILE = Path(__file__).with_name("effort.json")
 
 
@@ -68,13 +70,15 @@ EFFORTS = load_efforts()
 
 
 class Calibrated:
-    """Base of every timing class: its rounds follow the calibration's effort table."""
+    """Base of every timing class: its pair id is declared (common.declare) and its rounds
+    follow the calibration's effort table."""
 
     rounds = 1
     _base_rounds = rounds  # before scaling, so a subclass of a scaled class is not scaled twice
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        declare(cls)
         if "rounds" in vars(cls):
             cls._base_rounds = cls.rounds
         cls.rounds = scaled_rounds(cls, cls._base_rounds, EFFORTS)

@@ -17,7 +17,7 @@ from dashbench.workloads import read_only_optimization as wl
 from dashbench.workloads.common import run_config
 from dashbench.workloads.states import make_complex, make_large
 
-from .common import paired, reset_peak_rss, setup_baseline
+from .common import approximate
 from .harness import InvokeTiming
 
 STATE_COPIES = (
@@ -58,7 +58,7 @@ class FiveReadOnlyNodesWithCallbacks(WithCallbacks):
 
     build = staticmethod(wl.build_read_only_complex)
 
-    @paired("read_only_optimization/5_read_only_nodes_with_callbacks", approximate=READ_ONLY)
+    @approximate(READ_ONLY)
     def time_5_read_only_nodes_with_callbacks(self) -> Any:
         return self.app.invoke(make_complex(), self.config)
 
@@ -68,7 +68,7 @@ class FiveMutatingNodesWithCallbacks(WithCallbacks):
 
     build = staticmethod(wl.build_mutating_complex)
 
-    @paired("read_only_optimization/5_mutating_nodes_with_callbacks", approximate=MUTATING)
+    @approximate(MUTATING)
     def time_5_mutating_nodes_with_callbacks(self) -> Any:
         return self.app.invoke(make_complex(), self.config)
 
@@ -77,16 +77,11 @@ class ThreeReadOnlyNodesLargeState(WithCallbacks):
     """Approximate: see READ_ONLY. DashFlow's 8 large-state clones per call are not made."""
 
     build = staticmethod(wl.build_read_only_large)
-    peakmem_reference = setup_baseline("read_only_optimization/3_read_only_nodes_large_state")
+    with_peakmem = True
 
-    @paired("read_only_optimization/3_read_only_nodes_large_state", approximate=READ_ONLY)
+    @approximate(READ_ONLY)
     def time_3_read_only_nodes_large_state(self) -> Any:
         return self.app.invoke(make_large(), self.config)
-
-    @paired("read_only_optimization/3_read_only_nodes_large_state", approximate=READ_ONLY)
-    def peakmem_3_read_only_nodes_large_state(self) -> Any:
-        reset_peak_rss()
-        return self.time_3_read_only_nodes_large_state()
 
 
 class ThreeMutatingNodesLargeState(WithCallbacks):
@@ -94,13 +89,8 @@ class ThreeMutatingNodesLargeState(WithCallbacks):
     per node to diff it; LangGraph does no such diff."""
 
     build = staticmethod(wl.build_mutating_large)
-    peakmem_reference = setup_baseline("read_only_optimization/3_mutating_nodes_large_state")
+    with_peakmem = True
 
-    @paired("read_only_optimization/3_mutating_nodes_large_state", approximate=MUTATING)
+    @approximate(MUTATING)
     def time_3_mutating_nodes_large_state(self) -> Any:
         return self.app.invoke(make_large(), self.config)
-
-    @paired("read_only_optimization/3_mutating_nodes_large_state", approximate=MUTATING)
-    def peakmem_3_mutating_nodes_large_state(self) -> Any:
-        reset_peak_rss()
-        return self.time_3_mutating_nodes_large_state()

@@ -10,7 +10,7 @@ from typing import Any
 from dashbench.workloads import real_world_scenarios as wl
 from dashbench.workloads.states import make_complex
 
-from .common import MERGED_STATE, paired
+from .common import MERGED_STATE, approximate
 from .harness import CompiledGraph
 
 BATCH = (
@@ -28,7 +28,6 @@ class CustomerServiceRouter(CompiledGraph):
 
     build = staticmethod(wl.build_customer_service_router)
 
-    @paired("real_world_scenarios/customer_service_router")
     def time_customer_service_router(self) -> Any:
         return self.app.invoke(make_complex(), self.config)
 
@@ -39,7 +38,7 @@ class BatchProcessingPipeline(CompiledGraph):
 
     build = staticmethod(wl.build_batch_processing_pipeline)
 
-    @paired("real_world_scenarios/batch_processing_pipeline", approximate=BATCH)
+    @approximate(BATCH)
     def time_batch_processing_pipeline(self) -> Any:
         return self.app.invoke(make_complex(), self.config)
 
@@ -49,6 +48,6 @@ class FinancialAnalysisWorkflow(CompiledGraph):
 
     build = staticmethod(wl.build_financial_analysis_workflow)
 
-    @paired("real_world_scenarios/financial_analysis_workflow", approximate=MERGED_STATE)
+    @approximate(MERGED_STATE)
     def time_financial_analysis_workflow(self) -> Any:
         return self.app.invoke(make_complex(), self.config)

@@ -1,7 +1,8 @@
 """state_cloning: copy and serialize the three state sizes, and run them through graphs.
 
 Clone and serialize ids build the state in ``setup`` (once per Criterion sample) and time
-only the copy or the serialization; graph ids time ``State::new()`` plus ``invoke``.
+only the copy or the serialization; graph ids time ``State::new()`` plus ``invoke``. Like the
+Rust side's group, both are tables: a row per id, the large state's rows with a peakmem twin.
 Sub-millisecond bodies take an explicit ``number`` so that each sample averages many calls;
 asv re-runs ``setup`` before every call, so each call sees a freshly built state.
 
@@ -16,7 +17,7 @@ from typing import Any
 from dashbench.workloads import state_cloning as wl
 from dashbench.workloads.states import make_large, make_medium, make_small
 
-from .common import MERGED_STATE, paired, reset_peak_rss, setup_baseline
+from .common import MERGED_STATE, Invoked, approximate, define, invoke_table
 from .harness import Calibrated, CompiledGraph
 
 CLONE = (
@@ -54,168 +55,88 @@ class ShortInvoke(CompiledGraph):
     repeat = (10, 30, 3.0)
 
 
-# --- clone ------------------------------------------------------------------------------
+def _prepared(
+    function: str,
+    make: Callable[[], Any],
+    number: int,
+    operation: Callable[[Any], Any],
+    reason: str | None,
+    doc: str | None,
+) -> None:
+    """Define the class of one clone or serialize row: ``operation`` on the prepared state."""
+
+    def timed(self: PreparedState) -> Any:
+        return operation(self.state)
+
+    if reason is not None:
+        approximate(reason)(timed)
+    define(
+        globals(),
+        PreparedState,
+        function,
+        timed,
+        __doc__=doc,
+        make=staticmethod(make),
+        number=number,
+        with_peakmem=make is make_large,
+    )
 
 
-class SmallStateClone(PreparedState):
-    """Approximate: deepcopy of three scalars against a derived Clone."""
+# function id, state, calls a sample, timed operation, approximate reason, docstring
+for _row in [
+    (
+        "small_state_clone", make_small, 2000, wl.clone, CLONE,
+        "Approximate: deepcopy of three scalars against a derived Clone.",
+    ),
+    (
+        "medium_state_clone", make_medium, 200, wl.clone, CLONE,
+        "Approximate: deepcopy shares the 200 strings a Rust Clone duplicates.",
+    ),
+    (
+        "large_state_clone", make_large, 20, wl.clone, CLONE,
+        "Approximate: deepcopy shares the 2,000 strings but copies the ten 10 KB bytearrays.",
+    ),
+    ("small_state_json_serialize", make_small, 2000, wl.to_json, None, None),
+    ("medium_state_json_serialize", make_medium, 500, wl.to_json, None, None),
+    ("large_state_json_serialize", make_large, 3, wl.to_json, None, None),
+    (
+        "small_state_bincode_serialize", make_small, 2000, wl.to_pickle, PICKLE,
+        "Approximate: pickle writes 62 B where bincode writes 25 B.",
+    ),
+    (
+        "medium_state_bincode_serialize", make_medium, 500, wl.to_pickle, PICKLE,
+        "Approximate: pickle writes 2,127 B where bincode writes 3,294 B.",
+    ),
+    (
+        "large_state_bincode_serialize", make_large, 100, wl.to_pickle, PICKLE,
+        "Approximate: pickle writes 126,243 B where bincode writes 136,174 B.",
+    ),
+]:  # fmt: skip
+    _prepared(*_row)
 
-    make = staticmethod(make_small)
-    number = 2000
-
-    @paired("state_cloning/small_state_clone", approximate=CLONE)
-    def time_small_state_clone(self) -> Any:
-        return wl.clone(self.state)
-
-
-class MediumStateClone(PreparedState):
-    """Approximate: deepcopy shares the 200 strings a Rust Clone duplicates."""
-
-    make = staticmethod(make_medium)
-    number = 200
-
-    @paired("state_cloning/medium_state_clone", approximate=CLONE)
-    def time_medium_state_clone(self) -> Any:
-        return wl.clone(self.state)
-
-
-class LargeStateClone(PreparedState):
-    """Approximate: deepcopy shares the 2,000 strings but copies the ten 10 KB bytearrays."""
-
-    make = staticmethod(make_large)
-    number = 20
-
-    peakmem_reference = setup_baseline("state_cloning/large_state_clone")
-
-    @paired("state_cloning/large_state_clone", approximate=CLONE)
-    def time_large_state_clone(self) -> Any:
-        return wl.clone(self.state)
-
-    @paired("state_cloning/large_state_clone", approximate=CLONE)
-    def peakmem_large_state_clone(self) -> Any:
-        reset_peak_rss()
-        return self.time_large_state_clone()
-
-
-# --- graphs -----------------------------------------------------------------------------
-
-
-class SmallState3Nodes(ShortInvoke):
-    build = staticmethod(wl.build_small_3_nodes)
-
-    @paired("state_cloning/small_state_3_nodes")
-    def time_small_state_3_nodes(self) -> Any:
-        return self.app.invoke(make_small(), self.config)
-
-
-class MediumState3Nodes(ShortInvoke):
-    build = staticmethod(wl.build_medium_3_nodes)
-
-    @paired("state_cloning/medium_state_3_nodes")
-    def time_medium_state_3_nodes(self) -> Any:
-        return self.app.invoke(make_medium(), self.config)
-
-
-class LargeState3Nodes(ShortInvoke):
-    build = staticmethod(wl.build_large_3_nodes)
-    number = 3
-
-    peakmem_reference = setup_baseline("state_cloning/large_state_3_nodes")
-
-    @paired("state_cloning/large_state_3_nodes")
-    def time_large_state_3_nodes(self) -> Any:
-        return self.app.invoke(make_large(), self.config)
-
-    @paired("state_cloning/large_state_3_nodes")
-    def peakmem_large_state_3_nodes(self) -> Any:
-        reset_peak_rss()
-        return self.time_large_state_3_nodes()
-
-
-class MediumStateParallel3Workers(ShortInvoke):
-    """LangGraph ends with data 103 and counters 400; DashFlow's whole-state merge gives
-    303 and 300. Same topology and node work: the difference is how each framework merges."""
-
-    build = staticmethod(wl.build_medium_parallel_3_workers)
-    number = 3
-
-    @paired("state_cloning/medium_state_parallel_3_workers", approximate=MERGED_STATE)
-    def time_medium_state_parallel_3_workers(self) -> Any:
-        return self.app.invoke(make_medium(), self.config)
-
-
-# --- serialize --------------------------------------------------------------------------
-
-
-class SmallStateJsonSerialize(PreparedState):
-    make = staticmethod(make_small)
-    number = 2000
-
-    @paired("state_cloning/small_state_json_serialize")
-    def time_small_state_json_serialize(self) -> str:
-        return wl.to_json(self.state)
-
-
-class MediumStateJsonSerialize(PreparedState):
-    make = staticmethod(make_medium)
-    number = 500
-
-    @paired("state_cloning/medium_state_json_serialize")
-    def time_medium_state_json_serialize(self) -> str:
-        return wl.to_json(self.state)
-
-
-class LargeStateJsonSerialize(PreparedState):
-    make = staticmethod(make_large)
-    number = 3
-
-    peakmem_reference = setup_baseline("state_cloning/large_state_json_serialize")
-
-    @paired("state_cloning/large_state_json_serialize")
-    def time_large_state_json_serialize(self) -> str:
-        return wl.to_json(self.state)
-
-    @paired("state_cloning/large_state_json_serialize")
-    def peakmem_large_state_json_serialize(self) -> str:
-        reset_peak_rss()
-        return self.time_large_state_json_serialize()
-
-
-class SmallStateBincodeSerialize(PreparedState):
-    """Approximate: pickle writes 62 B where bincode writes 25 B."""
-
-    make = staticmethod(make_small)
-    number = 2000
-
-    @paired("state_cloning/small_state_bincode_serialize", approximate=PICKLE)
-    def time_small_state_bincode_serialize(self) -> bytes:
-        return wl.to_pickle(self.state)
-
-
-class MediumStateBincodeSerialize(PreparedState):
-    """Approximate: pickle writes 2,127 B where bincode writes 3,294 B."""
-
-    make = staticmethod(make_medium)
-    number = 500
-
-    @paired("state_cloning/medium_state_bincode_serialize", approximate=PICKLE)
-    def time_medium_state_bincode_serialize(self) -> bytes:
-        return wl.to_pickle(self.state)
-
-
-class LargeStateBincodeSerialize(PreparedState):
-    """Approximate: pickle writes 126,243 B where bincode writes 136,174 B."""
-
-    make = staticmethod(make_large)
-    number = 100
-
-    peakmem_reference = setup_baseline("state_cloning/large_state_bincode_serialize")
-
-    @paired("state_cloning/large_state_bincode_serialize", approximate=PICKLE)
-    def time_large_state_bincode_serialize(self) -> bytes:
-        return wl.to_pickle(self.state)
-
-    @paired("state_cloning/large_state_bincode_serialize", approximate=PICKLE)
-    def peakmem_large_state_bincode_serialize(self) -> bytes:
-        reset_peak_rss()
-        return self.time_large_state_bincode_serialize()
+invoke_table(
+    globals(),
+    ShortInvoke,
+    [
+        Invoked("small_state_3_nodes", wl.build_small_3_nodes, make_small),
+        Invoked("medium_state_3_nodes", wl.build_medium_3_nodes, make_medium),
+        Invoked(
+            "large_state_3_nodes",
+            wl.build_large_3_nodes,
+            make_large,
+            {"number": 3, "with_peakmem": True},
+        ),
+        Invoked(
+            "medium_state_parallel_3_workers",
+            wl.build_medium_parallel_3_workers,
+            make_medium,
+            {
+                "number": 3,
+                "__doc__": "LangGraph ends with data 103 and counters 400; DashFlow's whole-state "
+                "merge gives 303 and 300. Same topology and node work: the difference is how "
+                "each framework merges.",
+            },
+            MERGED_STATE,
+        ),
+    ],
+)

@@ -18,7 +18,7 @@ from dashbench.workloads import stress_tests as wl
 from dashbench.workloads.common import RECURSION_LIMIT, run_config
 from dashbench.workloads.states import make_complex
 
-from .common import MERGED_STATE, paired, reset_peak_rss, setup_baseline
+from .common import MERGED_STATE, approximate
 from .harness import CompiledGraph
 
 WIDE = (
@@ -36,6 +36,7 @@ class StressGraph(CompiledGraph):
     repeat = (2, 20, 6.0)
     timeout = 300.0
     recursion_limit = RECURSION_LIMIT
+    with_peakmem = True  # every stress id also has its peak memory measured
 
     def setup(self) -> None:
         self.app = self.build()
@@ -48,16 +49,9 @@ class LargeGraph100Nodes(StressGraph):
 
     build = staticmethod(wl.build_large_graph_100_nodes)
     recursion_limit = wl.STRESS_RECURSION_LIMIT
-    peakmem_reference = setup_baseline("stress_tests/large_graph_100_nodes")
 
-    @paired("stress_tests/large_graph_100_nodes")
     def time_large_graph_100_nodes(self) -> Any:
         return self.app.invoke(make_complex(), self.config)
-
-    @paired("stress_tests/large_graph_100_nodes")
-    def peakmem_large_graph_100_nodes(self) -> Any:
-        reset_peak_rss()
-        return self.time_large_graph_100_nodes()
 
 
 class DeepNesting10Levels(StressGraph):
@@ -65,16 +59,9 @@ class DeepNesting10Levels(StressGraph):
 
     build = staticmethod(wl.build_deep_nesting_10_levels)
     number = 3
-    peakmem_reference = setup_baseline("stress_tests/deep_nesting_10_levels")
 
-    @paired("stress_tests/deep_nesting_10_levels")
     def time_deep_nesting_10_levels(self) -> Any:
         return self.app.invoke(make_complex(), self.config)
-
-    @paired("stress_tests/deep_nesting_10_levels")
-    def peakmem_deep_nesting_10_levels(self) -> Any:
-        reset_peak_rss()
-        return self.time_deep_nesting_10_levels()
 
 
 class WideFanout50ParallelBranches(StressGraph):
@@ -86,16 +73,10 @@ class WideFanout50ParallelBranches(StressGraph):
     """
 
     build = staticmethod(wl.build_wide_fanout_50_parallel_branches)
-    peakmem_reference = setup_baseline("stress_tests/wide_fanout_50_parallel_branches")
 
-    @paired("stress_tests/wide_fanout_50_parallel_branches", approximate=WIDE)
+    @approximate(WIDE)
     def time_wide_fanout_50_parallel_branches(self) -> Any:
         return self.app.invoke(make_complex(), self.config)
-
-    @paired("stress_tests/wide_fanout_50_parallel_branches", approximate=WIDE)
-    def peakmem_wide_fanout_50_parallel_branches(self) -> Any:
-        reset_peak_rss()
-        return self.time_wide_fanout_50_parallel_branches()
 
 
 class LongRunning100Iterations(StressGraph):
@@ -103,13 +84,6 @@ class LongRunning100Iterations(StressGraph):
 
     build = staticmethod(wl.build_long_running_100_iterations)
     recursion_limit = wl.STRESS_RECURSION_LIMIT
-    peakmem_reference = setup_baseline("stress_tests/long_running_100_iterations")
 
-    @paired("stress_tests/long_running_100_iterations")
     def time_long_running_100_iterations(self) -> Any:
         return self.app.invoke(make_complex(), self.config)
-
-    @paired("stress_tests/long_running_100_iterations")
-    def peakmem_long_running_100_iterations(self) -> Any:
-        reset_peak_rss()
-        return self.time_long_running_100_iterations()

@@ -13,24 +13,22 @@ from dashbench.workloads.common import run_config
 from dashbench.workloads.states import make_complex
 
 from .checkpointing import Checkpointed
-from .common import MERGED_STATE, paired
+from .common import MERGED_STATE, Invoked, invoke_table
 from .harness import CompiledGraph
 
-
-class FiveNodesNoSubscriber(CompiledGraph):
-    build = staticmethod(wl.build_5_nodes)
-
-    @paired("tracing_overhead/5_nodes_no_subscriber")
-    def time_5_nodes_no_subscriber(self) -> Any:
-        return self.app.invoke(make_complex(), self.config)
-
-
-class Parallel3WorkersNoSubscriber(CompiledGraph):
-    build = staticmethod(wl.build_parallel_3_workers)
-
-    @paired("tracing_overhead/parallel_3_workers_no_subscriber", approximate=MERGED_STATE)
-    def time_parallel_3_workers_no_subscriber(self) -> Any:
-        return self.app.invoke(make_complex(), self.config)
+invoke_table(
+    globals(),
+    CompiledGraph,
+    [
+        Invoked("5_nodes_no_subscriber", wl.build_5_nodes, make_complex),
+        Invoked(
+            "parallel_3_workers_no_subscriber",
+            wl.build_parallel_3_workers,
+            make_complex,
+            approximate=MERGED_STATE,
+        ),
+    ],
+)
 
 
 class Checkpoint3NodesNoSubscriber(Checkpointed):
@@ -39,6 +37,5 @@ class Checkpoint3NodesNoSubscriber(Checkpointed):
     build = staticmethod(checkpointing.build_checkpoint_3_nodes)
     thread = "bench_tracing_overhead"
 
-    @paired("tracing_overhead/checkpoint_3_nodes_no_subscriber")
     def time_checkpoint_3_nodes_no_subscriber(self) -> Any:
         return self.app.invoke(make_complex(), run_config(self.thread_ids()))

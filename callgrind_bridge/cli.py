@@ -9,7 +9,7 @@ import sys
 from callgrind_bridge.manifest import load_manifest
 from callgrind_bridge.passes import PassOptions, python_pass, rust_pass
 from callgrind_bridge.store import LANGUAGES, CountStore
-from rust_bridge.checkout import resolve_commit
+from rust_bridge.checkout import resolve_sha
 from rust_bridge.settings import Settings, load_settings
 
 
@@ -54,7 +54,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    commit = resolve_commit(settings.git_dir, args.commit)
+    commit = resolve_sha(settings.git_dir, args.commit)
     items = load_manifest(settings.count_manifest)
     options = PassOptions(args.iterations, args.filter, only_missing=not args.again)
     say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
@@ -87,7 +87,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    commit = resolve_commit(settings.git_dir, args.commit)
+    commit = resolve_sha(settings.git_dir, args.commit)
     store = CountStore(settings.count_store)
     entries = {
         "python": store.get(commit, "python", args.env_name),

@@ -7,12 +7,12 @@ pairing table; a test fails when the two drift apart.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rust_bridge.errors import BridgeError
+from rust_bridge.fs import read_json_list
 
 _ID = re.compile(r"^[A-Za-z0-9_]+/[A-Za-z0-9_]+$")
 _ASV_NAME = re.compile(r"^[A-Za-z0-9_.]+$")
@@ -33,17 +33,8 @@ class CountedId:
 
 
 def load_manifest(path: Path) -> list[CountedId]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise BridgeError(f"{path}: count manifest not found") from exc
-    except (OSError, ValueError) as exc:
-        raise BridgeError(f"{path}: not a readable JSON file: {exc}") from exc
-    rows = data.get("ids") if isinstance(data, dict) else None
-    if not isinstance(rows, list):
-        raise BridgeError(f"{path}: expected an object with an 'ids' list")
     items = []
-    for row in rows:
+    for row in read_json_list(path, "ids", "count manifest"):
         try:
             item = CountedId(row["criterion_id"], row["python"])
         except (KeyError, TypeError) as exc:

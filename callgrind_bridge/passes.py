@@ -23,9 +23,10 @@ from typing import Any
 from callgrind_bridge.manifest import CountedId
 from callgrind_bridge.shim import build_shim
 from callgrind_bridge.store import CountEntry, CountStore
-from callgrind_bridge.valgrind import Progress, provenance, run_harness, valgrind_version
+from callgrind_bridge.valgrind import provenance, run_harness, valgrind_version
 from rust_bridge.cargo import cargo_config_args, cargo_source
 from rust_bridge.errors import BridgeError
+from rust_bridge.output import Say
 from rust_bridge.runner import call, checkout_of
 from rust_bridge.settings import Settings
 
@@ -84,7 +85,7 @@ def measure(
     iterations: int,
     *,
     cwd: Path | None = None,
-    progress: Progress | None = None,
+    progress: Say | None = None,
 ) -> Outcome:
     """Run ``command(names)`` under callgrind until every name has an outcome."""
     outcome = Outcome()
@@ -125,7 +126,7 @@ def measure_by_group(
     iterations: int,
     *,
     cwd: Path | None = None,
-    progress: Progress | None = None,
+    progress: Say | None = None,
 ) -> Outcome:
     """``measure`` with one process per Criterion group, ``jobs()`` of them at a time.
 
@@ -179,7 +180,7 @@ def python_pass(
     benchmarks_dir: Path,
     env_name: str | None,
     options: PassOptions | None = None,
-    progress: Progress | None = None,
+    progress: Say | None = None,
 ) -> CountEntry:
     """Count the Python bodies with ``python`` (an interpreter with the commit installed)."""
     valgrind_version()  # before anything else: a missing valgrind is the error to report
@@ -223,7 +224,7 @@ def rust_pass(
     *,
     checkout: Path | None = None,
     options: PassOptions | None = None,
-    progress: Progress | None = None,
+    progress: Say | None = None,
 ) -> CountEntry:
     """Build the crate's counting binary at ``commit`` and count its bodies."""
     valgrind_version()
@@ -269,7 +270,7 @@ def rust_pass(
     )
 
 
-def _build_counter(crate: Path, target_dir: Path, progress: Progress | None) -> Path | None:
+def _build_counter(crate: Path, target_dir: Path, progress: Say | None) -> Path | None:
     """``cargo build --release --bin dashbench-count``; None when the crate has no such bin."""
     if not (crate / "Cargo.toml").is_file():
         return None

@@ -19,12 +19,12 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rust_bridge.errors import BridgeError
+from rust_bridge.output import Say
 
 PACKAGE_HINT = "install Debian's 'valgrind' package (apt-get install valgrind)"
 FLAGS = ("--tool=callgrind", "--instr-atstart=no")
@@ -37,8 +37,6 @@ DETERMINISM_ENV = {"PYTHONHASHSEED": "0", "GLIBC_TUNABLES": "glibc.malloc.mmap_t
 # the heap layout that address-keyed dicts and pickle's memo probe.
 PASSED_ENV = ("PATH", "HOME", "RUSTUP_HOME", "CARGO_HOME", "LANG", "LC_ALL")
 SCRATCH = Path("/tmp/dashbench-count-scratch")  # one fixed TMPDIR and working directory
-
-Progress = Callable[[str], None]
 
 
 @functools.cache
@@ -93,7 +91,7 @@ def run_harness(
     *,
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
-    progress: Progress | None = None,
+    progress: Say | None = None,
 ) -> HarnessRun:
     """Run ``cmd`` under callgrind with dumps into ``out_dir`` (which must be empty).
 

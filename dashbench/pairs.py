@@ -2,15 +2,15 @@
 
 ``dashbench/pairs.json`` is committed so that readers (report, gate, bisect) need neither
 LangGraph nor the benchmark suite to know the pairs. It is generated from the two suites'
-own declarations, the ``paired`` markers in ``benchmarks/<group>.py`` and the Criterion
-manifest, and ``dashbench pairs --check`` (run by the tests) fails when they disagree.
+own declarations, the ``time_`` methods of ``benchmarks/<group>.py`` (see
+benchmarks/common.py) and the Criterion manifest, and ``dashbench pairs --check`` (run by the
+tests) fails when they disagree.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
-import json
 import re
 import sys
 from collections.abc import Iterator
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from dashbench.errors import DashbenchError
-from rust_bridge.fs import write_json_atomically
+from rust_bridge.fs import read_json_list, write_json_atomically
 from rust_bridge.manifest import load_manifest
 
 EXACT = "exact"
@@ -146,15 +146,7 @@ def _parse_row(path: Path, index: int, row: Any) -> Pair:
 def load_pairs(path: Path | str) -> list[Pair]:
     """Read and validate the table; any problem names the file and the row."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise DashbenchError(f"{path}: pairing table not found") from exc
-    except (OSError, ValueError) as exc:
-        raise DashbenchError(f"{path}: not a readable JSON file: {exc}") from exc
-    rows = data.get("pairs") if isinstance(data, dict) else None
-    if not isinstance(rows, list):
-        raise DashbenchError(f"{path}: expected an object with a 'pairs' list")
+    rows = read_json_list(path, "pairs", "pairing table", DashbenchError)
     pairs = [_parse_row(path, i, row) for i, row in enumerate(rows)]
     for field in ("criterion_id", "python", "rust"):
         values = [getattr(p, field) for p in pairs]
@@ -205,7 +197,12 @@ def python_markers(benchmarks_dir: Path | str) -> dict[str, tuple[str, str | Non
     found: dict[str, tuple[str, str | None]] = {}
     with _importable(benchmarks_dir):
         importlib.invalidate_caches()
-        for bench in disc_benchmarks(str(benchmarks_dir)):
+        try:
+            # A declaration that breaks the naming rule raises when its module is imported.
+            benches = list(disc_benchmarks(str(benchmarks_dir)))
+        except (ImportError, TypeError, ValueError) as exc:
+            raise DashbenchError(f"{benchmarks_dir}: the suite does not import: {exc}") from exc
+        for bench in benches:
             criterion_id = getattr(bench.func, "criterion_id", None)
             if criterion_id is None or not bench.name.rpartition(".")[2].startswith("time_"):
                 continue

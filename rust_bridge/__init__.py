@@ -10,4 +10,5 @@ code uses:
 - ``runner.run_commit(settings, commit, RunOptions(filter=, quick=)) -> StoreEntry``
 - ``manifest.load_manifest(path) -> list[ManifestEntry]`` (``criterion_id``, ``asv_name``)
 - ``backfill.backfill(settings, "A..B") -> BackfillReport``
+- ``checkout.resolve_sha(repo_dir, rev) -> str``; ``output.format_seconds(value) -> str``
 """

@@ -21,7 +21,7 @@ def open_repo(path: Path) -> git.Repo:
         raise BridgeError(f"{path}: not inside a git repository") from exc
 
 
-def resolve_commit(repo_dir: Path, rev: str) -> str:
+def resolve_sha(repo_dir: Path, rev: str) -> str:
     """The full hash of ``rev``; a full hash is accepted as is where there is no repository."""
     try:
         repo = git.Repo(repo_dir, search_parent_directories=True)

@@ -7,10 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from asv.util import human_value
-
-from rust_bridge.checkout import resolve_commit
+from rust_bridge.checkout import resolve_sha
 from rust_bridge.errors import BridgeError
+from rust_bridge.output import format_seconds
 from rust_bridge.reader import DEFAULT_BASELINE, CriterionTree, Problem, read_tree
 from rust_bridge.settings import Settings, load_settings
 from rust_bridge.store import CriterionStore, StoreEntry
@@ -114,11 +113,11 @@ def _show(args: argparse.Namespace) -> int:
     width = max(len(r.full_id) for r in tree.records)
     print(f"{'id':<{width}}  {'median':>10}  {'mean':>10}  {'median CI':>23}  {'n':>4}  throughput")
     for r in tree.records:
-        ci = f"{human_value(r.median.lower, 'seconds')} - {human_value(r.median.upper, 'seconds')}"
+        ci = f"{format_seconds(r.median.lower)} - {format_seconds(r.median.upper)}"
         throughput = "" if r.throughput is None else f"{r.throughput.amount} {r.throughput.kind}"
         print(
-            f"{r.full_id:<{width}}  {human_value(r.median.point, 'seconds'):>10}  "
-            f"{human_value(r.mean.point, 'seconds'):>10}  {ci:>23}  {len(r.samples):>4}  "
+            f"{r.full_id:<{width}}  {format_seconds(r.median.point):>10}  "
+            f"{format_seconds(r.mean.point):>10}  {ci:>23}  {len(r.samples):>4}  "
             f"{throughput}"
         )
     print(f"{len(tree.records)} benchmark(s), {len(tree.problems)} problem(s)")
@@ -127,7 +126,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    commit = resolve_commit(settings.git_dir, args.commit)
+    commit = resolve_sha(settings.git_dir, args.commit)
     tree = _read(args)
     provenance = {
         "producer": "import",
@@ -149,7 +148,7 @@ def _run(args: argparse.Namespace) -> int:
     from rust_bridge.runner import RunOptions, run_commit
 
     settings = _settings(args)
-    commit = resolve_commit(settings.git_dir, args.commit)
+    commit = resolve_sha(settings.git_dir, args.commit)
     entry = run_commit(
         settings,
         commit,

@@ -25,6 +25,23 @@ from rust_bridge.errors import BridgeError
 POLL_SECONDS = 0.1
 
 
+def read_json_list(
+    path: Path, key: str, what: str, error: type[BridgeError] = BridgeError
+) -> list[Any]:
+    """The ``key`` list of the JSON object in ``path``; a missing, unreadable or misshapen
+    file is one ``error`` naming the file and ``what`` it should have been."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise error(f"{path}: {what} not found") from exc
+    except (OSError, ValueError) as exc:
+        raise error(f"{path}: not a readable JSON file: {exc}") from exc
+    rows = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(rows, list):
+        raise error(f"{path}: expected an object whose {key!r} is a list")
+    return rows
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -21,15 +21,16 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rust_bridge.cargo import cargo_config_args, cargo_source
-from rust_bridge.checkout import head_of, resolve_commit, worktree
+from rust_bridge.checkout import head_of, resolve_sha, worktree
 from rust_bridge.errors import BridgeError
 from rust_bridge.fs import file_lock
+from rust_bridge.output import Say
 from rust_bridge.reader import BenchmarkRecord, Problem, read_tree
 from rust_bridge.settings import Settings
 from rust_bridge.store import CriterionStore, Failure, StoreEntry
@@ -42,8 +43,6 @@ SECRET_ENV = re.compile(r"TOKEN|SECRET|PASSWORD|KEY", re.IGNORECASE)
 ALWAYS_RECORDED = ("DASHFLOW_TRACE", "RUSTFLAGS", "CARGO_PROFILE_BENCH_LTO")
 TITLE_LIMIT = 100  # Criterion's --list prints titles cut at 100 bytes with "..."
 LOG_TAIL = 40
-
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def run_commit(
     options: RunOptions | None = None,
     checkout: Path | None = None,
     store: CriterionStore | None = None,
-    progress: Progress | None = None,
+    progress: Say | None = None,
 ) -> StoreEntry:
     """Benchmark ``commit`` and merge the results into the store; return the stored entry.
 
@@ -78,7 +77,7 @@ def run_commit(
     options = options or RunOptions()
     if not options.quick and not options.extra_args:
         options = dataclasses.replace(options, extra_args=settings.criterion_args)
-    commit = resolve_commit(settings.git_dir, commit)
+    commit = resolve_sha(settings.git_dir, commit)
     store = store or CriterionStore(settings.store)
     target_dir = settings.cargo_target_dir()
     started = time.monotonic()
@@ -117,7 +116,7 @@ def run_suite(
     bench: str,
     target_dir: Path,
     options: RunOptions,
-    progress: Progress | None = None,
+    progress: Say | None = None,
 ) -> SuiteRun:
     """Build and run one bench target; failures and problems are returned, not raised."""
     run = SuiteRun()
@@ -151,13 +150,13 @@ def run_suite(
 
 
 def build_executable(
-    settings: Settings, commit: str, dest: Path, progress: Progress | None = None
+    settings: Settings, commit: str, dest: Path, progress: Say | None = None
 ) -> Path:
     """Build ``commit``'s bench target once and keep its executable at ``dest/<commit>``.
 
     Rounds that alternate between commits (bisection probes) then run each commit's binary
     directly: through cargo, every switch of commit in the shared checkout is a rebuild."""
-    commit = resolve_commit(settings.git_dir, commit)
+    commit = resolve_sha(settings.git_dir, commit)
     kept = dest / commit
     if kept.is_file():
         return kept
@@ -197,7 +196,7 @@ def executable_cache(settings: Settings) -> Path:
     return settings.cargo_target_dir() / "dashbench-executables" / digest
 
 
-def _skip_json(progress: Progress) -> Progress:
+def _skip_json(progress: Say) -> Say:
     return lambda line: None if line.startswith("{") else progress(line)
 
 
@@ -238,7 +237,7 @@ def list_ids(
     bench: str,
     target_dir: Path | None = None,
     pattern: str | None = None,
-    progress: Progress | None = None,
+    progress: Say | None = None,
 ) -> list[str]:
     """Build the bench target and list its benchmark titles in run order (``-- --list``)."""
     if not (crate / "Cargo.toml").is_file():
@@ -303,7 +302,7 @@ class Done:
     tail: str
 
 
-def call(cmd: list[str], cwd: Path, env: dict[str, str], progress: Progress | None) -> Done:
+def call(cmd: list[str], cwd: Path, env: dict[str, str], progress: Say | None) -> Done:
     """Run a command, streaming its lines to ``progress``; keep the output and its tail."""
     lines: list[str] = []
     tail: collections.deque[str] = collections.deque(maxlen=LOG_TAIL)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rust_bridge.checkout import resolve_commit
+from rust_bridge.checkout import resolve_sha
 from rust_bridge.manifest import ManifestEntry, load_manifest
 from rust_bridge.runner import RunOptions, run_commit
 from rust_bridge.settings import Settings, load_settings
@@ -47,7 +47,7 @@ def measured(benchmarks_dir: Path) -> tuple[Settings, str]:
     if commit is None:
         raise NotImplementedError("no commit to read: set ASV_COMMIT or DASHBENCH_COMMIT")
     settings = suite_settings(benchmarks_dir)
-    return settings, resolve_commit(settings.git_dir, commit)
+    return settings, resolve_sha(settings.git_dir, commit)
 
 
 def entry_for(settings: Settings, commit: str) -> StoreEntry | None:

@@ -162,8 +162,15 @@ def _environments(*specs: str) -> list[environment.Environment]:
 
 
 def _pins(path: Path) -> dict[str, Requirement]:
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
-    return {canonicalize_name(r.name): r for r in map(Requirement, filter(None, lines))}
+    """Every requirement the file pins, following its ``-c other.txt`` includes as pip does."""
+    pins: dict[str, Requirement] = {}
+    for line in (line.split("#", 1)[0].strip() for line in path.read_text().splitlines()):
+        if line.startswith("-c "):
+            pins.update(_pins(path.parent / line.removeprefix("-c ").strip()))
+        elif line:
+            requirement = Requirement(line)
+            pins[canonicalize_name(requirement.name)] = requirement
+    return pins
 
 
 def _pinned(pins: dict[str, Requirement], name: str) -> str:
@@ -186,6 +193,9 @@ def test_every_environment_has_its_constraints_file() -> None:
         if not line.startswith("1."):
             # The old lines must not drag in langchain-core 1.x.
             assert _pinned(pins, "langchain-core").startswith("0."), path
+        # The tools inside every environment, which asv or the bridges bring in.
+        for tool in ("asv", "asv-runner", "gitpython", "virtualenv"):
+            _pinned(pins, tool)
 
 
 @pytest.mark.parametrize("spec", [":3.11", "virtualenv:3.11", PRIMARY_ENV])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from callgrind_bridge.manifest import load_manifest as load_count_manifest
 from callgrind_bridge.passes import ITERATIONS_VAR, PassOptions
 from dashbench.errors import DashbenchError
 from dashbench.gate.project import language_of, load_project, metric_of, pair_ids
@@ -32,14 +34,32 @@ def test_the_bridges_import_nothing_from_dashbench() -> None:
         "for pkg in ('rust_bridge', 'callgrind_bridge'):\n"
         "    mod = importlib.import_module(pkg)\n"
         "    for info in pkgutil.iter_modules(mod.__path__):\n"
-        "        if info.name not in ('pyharness',):\n"
-        "            importlib.import_module(f'{pkg}.{info.name}')\n"
+        "        importlib.import_module(f'{pkg}.{info.name}')\n"
         "print('ok')\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=MAIN, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_no_bridge_function_imports_dashbench_later() -> None:
+    """An import inside a function escapes the import test above until that function runs."""
+    found = []
+    for path in sorted([*MAIN.glob("rust_bridge/**/*.py"), *MAIN.glob("callgrind_bridge/**/*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            else:
+                continue
+            found += [
+                f"{path.relative_to(MAIN)}:{node.lineno} {name}"
+                for name in names
+                if name.partition(".")[0] == "dashbench"
+            ]
+    assert found == []
 
 
 def test_count_names_belong_to_their_pair_language_and_metric() -> None:
@@ -122,3 +142,23 @@ def test_runs_per_id_come_from_the_flag_the_variable_or_the_default(monkeypatch)
         PassOptions().runs("python")
     with pytest.raises(BridgeError, match="--iterations must be at least 1"):
         PassOptions(0).runs("rust")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "count manifest not found"),
+        ("{", "not a readable JSON file"),
+        ('{"ids": {}}', "expected an object whose 'ids' is a list"),
+        ('{"ids": [{"python": "x"}]}', "malformed row"),
+    ],
+)
+def test_a_bad_count_manifest_is_one_error_naming_it(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    path = tmp_path / "instructions_manifest.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(BridgeError, match=message) as err:
+        load_count_manifest(path)
+    assert str(err.value).startswith(f"{path}: ")

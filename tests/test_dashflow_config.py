@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import shutil
 import subprocess
 import sys
@@ -24,9 +23,10 @@ import git
 import numpy as np
 import pytest
 from asv.results import Results
+from asv_config import run_asv
 
 from dashbench import cli
-from rust_bridge.checkout import resolve_commit
+from rust_bridge.checkout import resolve_sha
 from rust_bridge.manifest import load_manifest
 from rust_bridge.reader import read_tree
 from rust_bridge.settings import load_settings
@@ -67,25 +67,6 @@ def layout(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return conf_dir, commit
 
 
-def _asv(conf_dir: Path, home: Path, *args: str, commit: str) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "HOME": str(home),  # asv keeps its machine file in ~
-        # asv sets ASV_CONF_DIR itself in the environments it builds, not in existing ones.
-        "ASV_CONF_DIR": str(conf_dir),
-        "DASHBENCH_COMMIT": commit,
-        "DASHBENCH_CRITERION_AUTORUN": "0",  # never cargo bench here; the store was imported
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "asv", *args, "--config", str(conf_dir / "asv.conf.json")],
-        cwd=conf_dir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
 def test_settings_point_at_the_foreign_repository(layout, monkeypatch) -> None:
     conf_dir, commit = layout
     assert (conf_dir / "asv.conf.json").read_bytes() == (EXAMPLE / "asv.conf.json").read_bytes()
@@ -95,7 +76,7 @@ def test_settings_point_at_the_foreign_repository(layout, monkeypatch) -> None:
     settings = load_settings(root=CHECKOUT)
     assert settings.conf_path == (conf_dir / "asv.conf.json").resolve()
     assert settings.git_dir == foreign.resolve()
-    assert resolve_commit(settings.git_dir, "main") == commit
+    assert resolve_sha(settings.git_dir, "main") == commit
     assert settings.crate_dir() == foreign.resolve() / CRATE
     assert (settings.crate_dir() / "benches" / "graph_benchmarks.rs").is_file()
     assert settings.rust_bench == "graph_benchmarks"
@@ -121,7 +102,8 @@ def test_asv_runs_and_publishes_imported_criterion_values(layout, tmp_path: Path
          "--bench", "criterion", "--record-samples"),
         ("publish",),
     ):  # fmt: skip
-        proc = _asv(conf_dir, home, *args, commit=commit)
+        # asv sets ASV_CONF_DIR itself in the environments it builds, not in existing ones.
+        proc = run_asv(conf_dir, home, *args, commit=commit, ASV_CONF_DIR=str(conf_dir))
         assert proc.returncode == 0, f"asv {args[0]}:\n{proc.stdout}{proc.stderr}"
 
     names = {

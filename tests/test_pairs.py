@@ -75,35 +75,49 @@ def _suite_copy(tmp_path: Path) -> Path:
     return copy
 
 
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, f"{path.name} no longer holds {old!r} once"
+    path.write_text(text.replace(old, new))
+
+
 def test_a_changed_marker_shows_up_as_drift(tmp_path: Path, table: list) -> None:
     suite = _suite_copy(tmp_path)
-    module = suite / "sequential_execution.py"
-    text = module.read_text()
-    marker = '@paired("sequential_execution/3_nodes_simple")'
-    assert marker in text
-    module.write_text(text.replace(marker, marker[:-1] + ', approximate="changed on purpose")'))
+    method = "    def time_memory_checkpoint_3_nodes(self):\n"
+    _edit(suite / "checkpointing.py", method, '    @approximate("changed on purpose")\n' + method)
     drift = diff_pairs(table, build_pairs(suite, MANIFEST))
     assert drift == [
-        "sequential_execution/3_nodes_simple: pairing is 'exact' in the table, "
+        "checkpointing/memory_checkpoint_3_nodes: pairing is 'exact' in the table, "
         "'approximate' in the suites",
-        "sequential_execution/3_nodes_simple: reason is None in the table, "
+        "checkpointing/memory_checkpoint_3_nodes: reason is None in the table, "
         "'changed on purpose' in the suites",
     ]
 
 
-def test_an_unmarked_benchmark_or_unknown_id_is_an_error(tmp_path: Path) -> None:
+def test_a_renamed_benchmark_or_unknown_id_is_an_error(tmp_path: Path) -> None:
+    """The id follows the module and the method: renaming both pairs it with nothing."""
     suite = _suite_copy(tmp_path)
     module = suite / "compilation.py"
-    module.write_text(
-        module.read_text().replace(
-            '@paired("compilation/simple_graph_3_nodes")', '@paired("compilation/renamed")'
-        )
-    )
-    assert "compilation/renamed" in python_markers(suite)
+    _edit(module, "class SimpleGraph3Nodes(", "class Renamed(")
+    _edit(module, "def time_simple_graph_3_nodes(", "def time_renamed(")
+    assert python_markers(suite)["compilation/renamed"][0] == "compilation.Renamed.time_renamed"
     with pytest.raises(DashbenchError) as err:
         build_pairs(suite, MANIFEST)
     assert "compilation/simple_graph_3_nodes: no Python benchmark is marked" in str(err.value)
     assert "compilation/renamed: not in the Criterion manifest" in str(err.value)
+
+
+def test_a_class_named_apart_from_its_id_fails_at_import(tmp_path: Path) -> None:
+    """asv's name would no longer follow the id, so the suite refuses to load, in one line."""
+    suite = _suite_copy(tmp_path)
+    _edit(suite / "compilation.py", "class SimpleGraph3Nodes(", "class SimpleGraph(")
+    with pytest.raises(DashbenchError) as err:
+        python_markers(suite)
+    assert str(err.value) == (
+        f"{suite}: the suite does not import: compilation.SimpleGraph: a class timing "
+        "time_simple_graph_3_nodes must be named SimpleGraph3Nodes, so that its asv name "
+        "follows its Criterion id"
+    )
 
 
 @pytest.mark.parametrize(

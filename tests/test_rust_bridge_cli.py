@@ -10,7 +10,10 @@ import git
 import pytest
 
 from dashbench import cli
+from dashbench.gate import regressions
+from dashbench.report.build import fmt_seconds
 from rust_bridge.manifest import build_manifest, load_manifest
+from rust_bridge.output import format_seconds
 from rust_bridge.reader import read_tree
 from rust_bridge.store import CriterionStore
 
@@ -69,6 +72,17 @@ def test_show_table_and_problems(tmp_path: Path, capsys: pytest.CaptureFixture) 
     assert "fanout_width/8" not in out
     assert "10 benchmark(s), 1 problem(s)" in out
     assert f"problem: {bad}: invalid JSON" in err
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(2.5, "2.5 s"), (0.00123, "1.23 ms"), (4.2e-6, "4.2 µs"), (3e-9, "3 ns"), (-0.002, "-2 ms")],
+)
+def test_one_time_format_serves_the_table_the_report_and_the_gate(seconds: float, text: str):
+    """The bridge's table, the speedup report and the regression list print times alike."""
+    assert format_seconds(seconds) == text
+    assert fmt_seconds(seconds) == text
+    assert regressions._value(seconds, "sequential_execution.ThreeNodesSimple.time_x") == text
 
 
 def test_show_named_baseline(capsys: pytest.CaptureFixture) -> None:

@@ -26,7 +26,7 @@ import git
 import numpy as np
 import pytest
 from asv.results import Results
-from asv_config import asv_config
+from asv_config import asv_config, run_asv
 
 from dashbench import cli
 from rust_bridge.runner import RunOptions, run_commit
@@ -159,21 +159,7 @@ def test_a_panicking_benchmark_fails_alone(
 
 
 def _asv(root: Path, home: Path, *args: str, commit: str | None = None) -> str:
-    env = {
-        **os.environ,
-        "HOME": str(home),  # asv keeps its machine file in ~
-        "DASHBENCH_CRITERION_AUTORUN": "0",  # the store was filled above; never rebuild here
-    }
-    if commit is not None:
-        env["DASHBENCH_COMMIT"] = commit  # existing environments get no ASV_COMMIT
-    proc = subprocess.run(
-        [sys.executable, "-m", "asv", *args, "--config", str(root / "asv.conf.json")],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    proc = run_asv(root, home, *args, commit=commit, timeout=900)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout
 

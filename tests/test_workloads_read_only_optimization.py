@@ -72,14 +72,3 @@ def test_mutating_nodes(run_benchmark):
     )
     assert len(large["messages"]) == 1003
     assert large["messages"][-3:] == [f"Node {i} processed" for i in (1, 2, 3)]
-
-
-@pytest.mark.parametrize(
-    ("cls", "function_id"),
-    [
-        (bench.ThreeReadOnlyNodesLargeState, "3_read_only_nodes_large_state"),
-        (bench.ThreeMutatingNodesLargeState, "3_mutating_nodes_large_state"),
-    ],
-)
-def test_peakmem_twins_run_the_timed_body(check_peakmem_twin, cls, function_id):
-    check_peakmem_twin(cls, function_id)

@@ -124,19 +124,6 @@ def test_medium_state_parallel_3_workers(run_benchmark):
     assert sum(state["counters"]) == 4 * sum(range(100)) + 3
 
 
-@pytest.mark.parametrize(
-    ("cls", "function_id"),
-    [
-        (bench.LargeStateClone, "large_state_clone"),
-        (bench.LargeState3Nodes, "large_state_3_nodes"),
-        (bench.LargeStateJsonSerialize, "large_state_json_serialize"),
-        (bench.LargeStateBincodeSerialize, "large_state_bincode_serialize"),
-    ],
-)
-def test_peakmem_twins_run_the_timed_body(check_peakmem_twin, cls, function_id):
-    check_peakmem_twin(cls, function_id)
-
-
 @pytest.mark.skipif(sys.platform != "linux", reason="the peak-RSS reset is Linux-only")
 def test_reset_peak_rss_forgets_an_earlier_peak():
     """Without the reset, a peakmem twin would report setup's (or priming's) peak, not its own."""

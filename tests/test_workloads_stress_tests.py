@@ -51,19 +51,3 @@ def test_100_steps_fail_under_dashflows_default_limit(run_benchmark):
     instance, _ = run_benchmark(bench.LongRunning100Iterations, "time_long_running_100_iterations")
     with pytest.raises(GraphRecursionError):
         instance.app.invoke(bench.make_complex(), {**instance.config, "recursion_limit": 25})
-
-
-@pytest.mark.parametrize(
-    ("cls", "function_id"),
-    [
-        (bench.LargeGraph100Nodes, "large_graph_100_nodes"),
-        (bench.DeepNesting10Levels, "deep_nesting_10_levels"),
-        (bench.WideFanout50ParallelBranches, "wide_fanout_50_parallel_branches"),
-        (bench.LongRunning100Iterations, "long_running_100_iterations"),
-    ],
-)
-def test_peakmem_twins_run_the_timed_body(check_peakmem_twin, cls, function_id):
-    check_peakmem_twin(cls, function_id)
-    # The 50-wide fan-out differs in its merged state and its thread/task limit.
-    exact = function_id != "wide_fanout_50_parallel_branches"
-    assert (getattr(cls, f"time_{function_id}").approximate is None) is exact

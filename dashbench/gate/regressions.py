@@ -42,6 +42,7 @@ from dashbench.gate.speedup_drops import SpeedupDrop, find_speedup_drops
 from dashbench.gate.steps import find_steps_up
 from dashbench.revisions import check_range
 from dashbench.site import machine_names, read_json
+from rust_bridge.output import format_seconds
 
 EXIT_OK = 0
 EXIT_REGRESSION = 1
@@ -262,10 +263,7 @@ def _value(value: float, benchmark: str) -> str:
         return f"{value:,.0f} instructions"
     if metric == "peakmem":
         return f"{value / 1e6:,.1f} MB"
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
-        if abs(value) >= scale:
-            return f"{value / scale:.3g} {unit}"
-    return f"{value:.3g} s"
+    return format_seconds(value)
 
 
 def to_markdown(verdict: Verdict, scope: str) -> str:

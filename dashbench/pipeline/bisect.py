@@ -28,8 +28,9 @@ from dashbench.errors import DashbenchError
 from dashbench.gate.project import Project, language_of, load_project, metric_of, pair_sides
 from dashbench.pairs import count_name
 from dashbench.pipeline.asvjob import derived_config, ensure_machine
-from dashbench.pipeline.probe import Measure, Say, Workspace, probe_for
-from dashbench.revisions import resolve_commit
+from dashbench.pipeline.probe import Measure, Workspace, probe_for
+from dashbench.revisions import option_safe, resolve_commit
+from rust_bridge.output import Say
 
 DEFAULT_ROUNDS = 3
 
@@ -165,7 +166,8 @@ def bisect(
     commits = candidates(repo, resolve_commit(repo, good, "GOOD"), resolve_commit(repo, bad, "BAD"))
     unit = "instructions" if metric_of(benchmark) == "instructions" else "seconds"
     target = Target(benchmark, unit, project.threshold(benchmark))
-    machine = ensure_machine(machine)
+    machine = ensure_machine(option_safe(machine, "--machine") if machine else None)
+    environment = option_safe(environment, "-E") if environment else None
     with workspace(project, benchmark) as space:
         measure, exact = probe_for(space, benchmark, machine, environment, rounds, say)
         how = "counted once per commit" if exact else f"{rounds} interleaved rounds per probe"

@@ -30,11 +30,11 @@ from dashbench.errors import DashbenchError
 from dashbench.gate.project import Project, metric_of, pair_ids
 from rust_bridge.errors import BridgeError
 from rust_bridge.manifest import load_manifest
+from rust_bridge.output import Say
 from rust_bridge.runner import build_executable, executable_cache, run_executable
 from rust_bridge.settings import load_settings
 
 Measure = Callable[[list[str]], dict[str, float]]
-Say = Callable[[str], None]
 LOG_TAIL = 15
 
 

@@ -14,11 +14,11 @@ from dashbench import speedup as sp
 from dashbench.escape import md_code, md_text, url_part
 from dashbench.pairs import RECORDS, record_anchor
 from dashbench.site import CommitReport, PairResult, Series
+from rust_bridge.output import format_seconds
 
 NA = "n/a"
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_]+/[A-Za-z0-9_]+")
 TIMES = "\u00d7"  # multiplication sign
-_UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
 
 INTRO = (
     "Speedup = LangGraph (Python) median / Rust (Criterion) median: how many times faster "
@@ -36,12 +36,7 @@ INTRO = (
 
 
 def fmt_seconds(value: float | None) -> str:
-    if value is None:
-        return NA
-    for scale, unit in _UNITS:
-        if value >= scale:
-            return f"{value / scale:.3g} {unit}"
-    return f"{value / 1e-9:.3g} ns"
+    return NA if value is None else format_seconds(value)
 
 
 def _number(value: float) -> str:
