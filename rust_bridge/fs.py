@@ -49,6 +49,26 @@ def read_regular_file(path: str | Path) -> bytes:
         return fh.read()
 
 
+class UnreadableFile(ValueError):
+    """A file that is there but cannot be taken as JSON; the message says why, in a line."""
+
+
+def read_json(path: str | Path) -> Any:
+    """The JSON in the regular file ``path``; FileNotFoundError when it is absent, else
+    UnreadableFile for anything short of a sound document, whatever the damage."""
+    try:
+        return json.loads(read_regular_file(path))
+    except FileNotFoundError:
+        raise
+    except RecursionError:
+        raise UnreadableFile("invalid JSON (nested too deeply to read)") from None
+    except ValueError as exc:  # bad JSON or UTF-8, or an integer past Python's digit limit
+        text = str(exc)
+        raise UnreadableFile(f"invalid JSON ({text[:100]}{'...' * (len(text) > 100)})") from None
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read ({exc.strerror})") from None
+
+
 def stage_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to a fsynced temporary file beside ``path`` with the umask's mode; the
     caller renames it over ``path`` (or removes it)."""

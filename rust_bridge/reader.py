@@ -7,7 +7,6 @@ suffixed), so every id comes from ``benchmark.json``. Each unsound benchmark bec
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import reprlib
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rust_bridge.fs import read_regular_file
+from rust_bridge.fs import UnreadableFile, read_json
 from rust_bridge.schema import BENCHMARK, ESTIMATES, SAMPLE, violation
 
 NS = 1e-9  # Criterion writes nanoseconds; asv's "seconds" unit wants seconds.
@@ -266,15 +265,11 @@ def _load(path: str, real_root: Path, schema: dict[str, Any]) -> dict[str, Any]:
     if os.path.islink(path) and not _inside(path, real_root):
         raise InvalidInput(path, "symlink points outside the Criterion tree")
     try:
-        data = json.loads(read_regular_file(path))
+        data = read_json(path)
     except FileNotFoundError:
         raise InvalidInput(path, "missing") from None
-    except RecursionError:
-        raise InvalidInput(path, "invalid JSON (nested too deeply to read)") from None
-    except ValueError as exc:  # bad JSON or UTF-8, or an integer past Python's digit limit
-        raise InvalidInput(path, f"invalid JSON ({_SHORT.repr(str(exc))[1:-1]})") from None
-    except OSError as exc:
-        raise InvalidInput(path, f"cannot read ({exc.strerror})") from None
+    except UnreadableFile as exc:
+        raise InvalidInput(path, str(exc)) from None
     if problem := violation(data, schema):
         raise InvalidInput(path, problem)
     return data
