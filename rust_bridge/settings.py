@@ -85,6 +85,11 @@ def load_settings(conf: Path | str | None = None, root: Path | None = None) -> S
         if not isinstance(own, dict):
             raise BridgeError(f"{path}: the 'dashbench' key must be an object")
         values.update({k: v for k, v in own.items() if k in DEFAULTS})
+        for key in DEFAULTS:
+            if not isinstance(values[key], str) or not values[key]:
+                raise BridgeError(
+                    f"{path}: dashbench.{key} must be a non-empty string, got {values[key]!r}"
+                )
         criterion_args = own.get("criterion_args", [])
         if not isinstance(criterion_args, list) or not all(
             isinstance(a, str) for a in criterion_args
