@@ -14,11 +14,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import git
 import pytest
+from criterion_project import make_criterion_project
 
 from callgrind_bridge.store import CountStore
 from dashbench import cli
+from rust_bridge.errors import BridgeError
 from rust_bridge.store import CriterionStore
 
 EDGE = Path(__file__).parent / "fixtures" / "criterion" / "bridge_edge_cases"
@@ -33,20 +34,7 @@ def bridge_commands(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> tuple[Path, str]:
-    """A git repository whose asv.conf.json puts the Criterion store in ``store/``."""
-    root = tmp_path / "project"
-    root.mkdir()
-    conf = {
-        "version": 1,
-        "project": "p",
-        "repo": ".",
-        "branches": ["main"],
-        "dashbench": {"criterion_store": "store", "criterion_manifest": "bench/manifest.json"},
-    }
-    (root / "asv.conf.json").write_text(json.dumps(conf))
-    repo = git.Repo.init(root, initial_branch="main")
-    repo.index.add(["asv.conf.json"])
-    return root, repo.index.commit("one").hexsha
+    return make_criterion_project(tmp_path)
 
 
 def run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
@@ -87,6 +75,14 @@ def test_a_filter_cannot_pass_for_a_criterion_option(
     root, sha = project
     code, _, err = run(capsys, *criterion(root, "run", "--commit", sha, "--filter=--list"))
     assert_one_line_error(code, err, "filter '--list'", "cannot start with '-'")
+
+
+@pytest.mark.parametrize("name", ["../outside", "-x", ".hidden", "a/b"])
+def test_a_machine_name_cannot_leave_the_results_directory(name: str) -> None:
+    from rust_bridge.backfill import _machine
+
+    with pytest.raises(BridgeError, match="cannot name a directory of the results"):
+        _machine(name)
 
 
 # defect 5 --------------------------------------------------------------------------------------

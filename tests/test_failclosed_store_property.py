@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import git
 import pytest
+from criterion_project import make_criterion_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -152,17 +152,6 @@ def snapshot(root: Path, skip: Path) -> dict[str, tuple[int, int]]:
     return seen
 
 
-def make_project(base: Path) -> tuple[Path, str]:
-    """A git project whose store is ``store/``."""
-    root = base / "project"
-    root.mkdir()
-    conf = {"version": 1, "project": "p", "repo": ".", "dashbench": {"criterion_store": "store"}}
-    (root / "asv.conf.json").write_text(json.dumps(conf))
-    repo = git.Repo.init(root)
-    repo.index.add(["asv.conf.json"])
-    return root, repo.index.commit("one").hexsha
-
-
 def make_tree(base: Path) -> tuple[Path, Path]:
     """A sound copy of the fixture's ``new`` baseline, and a directory outside it."""
     tree = base / "criterion"
@@ -194,7 +183,7 @@ def project() -> Iterator[tuple[Path, str]]:
     """One repository for every example (a git commit each would dominate the time); each
     example starts with a store of its own."""
     with tempfile.TemporaryDirectory(dir=SCRATCH) as tmp:
-        yield make_project(Path(tmp))
+        yield make_criterion_project(Path(tmp))
 
 
 def outside_the_store(base: Path, root: Path) -> tuple[dict, dict]:
@@ -272,7 +261,7 @@ def test_import_fails_closed_on_any_damage(
 
 def test_every_damage_at_once_through_the_installed_command(tmp_path: Path) -> None:
     """The same contract in a fresh process: one benchmark per kind of damage, both commands."""
-    root, sha = make_project(tmp_path)
+    root, sha = make_criterion_project(tmp_path)
     tree, outside = make_tree(tmp_path)
     kinds = [k for k in FILE_DAMAGES if k != "mutate"]
     for i, kind in enumerate(kinds):
