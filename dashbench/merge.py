@@ -59,11 +59,11 @@ class Merge:
 def _load(path: Path, api_version: int) -> dict[str, Any]:
     """asv's checked load; it drops the format version, which is put back for writing."""
     if not path.is_file():  # a FIFO would block asv's open forever
-        raise UserError(f"{path}: not a regular file")
+        raise UserError("not a regular file")
     try:
         data = load_json(str(path), api_version=api_version)
     except RecursionError:
-        raise UserError(f"{path}: invalid JSON (nested too deeply to read)") from None
+        raise UserError("invalid JSON (nested too deeply to read)") from None
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a JSON object")
     return {**data, "version": api_version}
