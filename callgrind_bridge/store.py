@@ -10,7 +10,6 @@ closed.
 from __future__ import annotations
 
 import contextlib
-import json
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from rust_bridge.errors import BridgeError
-from rust_bridge.fs import file_lock, write_json_atomically
+from rust_bridge.fs import (
+    UnreadableFile,
+    file_lock,
+    read_json,
+    remove_stale_temps,
+    write_json_atomically,
+)
 from rust_bridge.store import check_commit
 
 SCHEMA = 1
@@ -120,12 +125,11 @@ class CountStore:
     def get(self, commit: str, language: str, env: str | None = None) -> CountEntry | None:
         path = self.entry_path(commit, language, env)
         try:
-            with open(path, encoding="utf-8") as fh:
-                data = json.load(fh)
+            data = read_json(path)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, RecursionError) as exc:
-            raise BridgeError(f"{path}: unreadable count store entry: {exc}") from exc
+        except UnreadableFile as exc:
+            raise BridgeError(f"{path}: unreadable count store entry: {exc}") from None
         return CountEntry.from_dict(data, path)
 
     def put(
@@ -140,6 +144,7 @@ class CountStore:
     ) -> CountEntry:
         path = self.entry_path(commit, language, env)
         with self.lock():
+            remove_stale_temps(self.root, "*/.*.json.*")
             entry = self.get(commit, language, env) or CountEntry(commit, language, env)
             entry.merge(counts, failures, skipped, provenance)
             write_json_atomically(path, entry.to_dict(), indent=1)

@@ -28,7 +28,6 @@ import contextlib
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ from asv.util import UserError, load_json
 
 from dashbench.errors import DashbenchError
 from dashbench.pipeline.lock import results_lock
+from rust_bridge.fs import replace, stage_bytes
 
 BENCHMARKS = "benchmarks.json"
 MACHINE = "machine.json"
@@ -58,7 +58,12 @@ class Merge:
 
 def _load(path: Path, api_version: int) -> dict[str, Any]:
     """asv's checked load; it drops the format version, which is put back for writing."""
-    data = load_json(str(path), api_version=api_version)
+    if not path.is_file():  # a FIFO would block asv's open forever
+        raise UserError("not a regular file")
+    try:
+        data = load_json(str(path), api_version=api_version)
+    except RecursionError:
+        raise UserError("invalid JSON (nested too deeply to read)") from None
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a JSON object")
     return {**data, "version": api_version}
@@ -167,8 +172,8 @@ class Merger:
 
     def _add_results(self, path: Path, rel: str, shard: Path) -> int:
         try:
-            Results.load(str(path), machine_name=path.parent.name)
             data = _load(path, Results.api_version)
+            Results.load(str(path), machine_name=path.parent.name)
         except UserError as exc:
             self.plan.problems.append(f"{path}: {exc}; skipped")
             return 0
@@ -205,20 +210,15 @@ class Merger:
 
 
 def _write_all(into: Path, files: dict[str, dict[str, Any]]) -> None:
-    """Write every file to a temporary name first, then rename them all into place."""
-    staged: list[tuple[str, Path]] = []
+    """Write every file to a temporary name first (with the umask's mode, as asv would), then
+    rename them all into place; any failure names the file and leaves no temporary behind."""
+    staged: list[tuple[Path, Path]] = []
     try:
         for rel, data in files.items():
-            target = into / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            staged.append((tmp, target))
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=None if rel != BENCHMARKS else 4, sort_keys=True)
-                fh.flush()
-                os.fsync(fh.fileno())
+            text = json.dumps(data, indent=None if rel != BENCHMARKS else 4, sort_keys=True)
+            staged.append((stage_bytes(into / rel, text.encode("utf-8")), into / rel))
         for tmp, target in staged:
-            os.replace(tmp, target)
+            replace(tmp, target)
     finally:
         for tmp, _ in staged:
             with contextlib.suppress(FileNotFoundError):
@@ -227,6 +227,8 @@ def _write_all(into: Path, files: dict[str, dict[str, Any]]) -> None:
 
 def merge(shards: list[Path], into: Path, *, wait: bool = True) -> Merge:
     """Merge ``shards`` into ``into``; raise DashbenchError (writing nothing) on any conflict."""
+    if into.exists() and not into.is_dir():
+        raise DashbenchError(f"{into}: --into must be a results directory, and this is a file")
     with results_lock(into, wait=wait, what="dashbench merge"):
         merger = Merger(into)
         sound = sum(merger.add_shard(shard) for shard in shards)

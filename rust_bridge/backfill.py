@@ -27,6 +27,7 @@ from asv.repo import get_repo
 from asv.results import Results
 from asv.util import UserError
 
+from rust_bridge.checkout import commits_in_range
 from rust_bridge.errors import BridgeError
 from rust_bridge.manifest import ManifestEntry, load_manifest
 from rust_bridge.runner import RunOptions, run_commit
@@ -61,7 +62,7 @@ def backfill(
         raise BridgeError("backfill needs an asv.conf.json (--config)")
     conf = _config(settings)
     repo = get_repo(conf)
-    hashes = repo.get_hashes_from_range(range_spec)
+    hashes = commits_in_range(settings.git_dir, range_spec)
     if not hashes:
         raise BridgeError(f"{range_spec!r}: no commits in this range")
     manifest = load_manifest(settings.manifest)
@@ -204,6 +205,8 @@ def _machine(name: str | None) -> Machine:
     """asv's machine of that name (default: this host's); an unknown one is described with
     asv's defaults for this host, as `asv machine --yes --machine NAME` would."""
     name = name or Machine.get_unique_machine_name()
+    if not name or name.startswith((".", "-")) or os.sep in name:
+        raise BridgeError(f"machine name {name!r} cannot name a directory of the results")
     try:
         MachineCollection.load(name)
     except UserError:

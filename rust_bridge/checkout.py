@@ -22,15 +22,35 @@ def open_repo(path: Path) -> git.Repo:
 
 
 def resolve_sha(repo_dir: Path, rev: str) -> str:
-    """The full hash of ``rev``; a full hash is accepted as is where there is no repository."""
+    """The full hash of ``rev``, a commit that exists; a full hash is accepted as is where
+    there is no repository. Resolved by gitpython, so ``rev`` never reaches git's argv."""
+    if rev.startswith("-"):
+        raise BridgeError(f"{rev!r} is not a revision (it starts with '-')")
     try:
         repo = git.Repo(repo_dir, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return check_commit(rev.lower())
     try:
-        return repo.commit(rev).hexsha
+        # gitpython hands back the null hash without looking it up; check_commit refuses it.
+        return check_commit(repo.commit(rev).hexsha)
     except (git.BadName, ValueError) as exc:
         raise BridgeError(f"{rev!r} is not a commit of {repo.working_dir}") from exc
+
+
+def commits_in_range(repo_dir: Path, range_spec: str) -> list[str]:
+    """The commits of ``A..B`` (or ``A..``, ``..B``, or ``B`` and all its ancestors), newest
+    first along first parents, as asv lists a range. Each end is resolved on its own first, so
+    only full hashes reach ``git rev-list``."""
+    repo = open_repo(repo_dir)
+    start, dots, end = range_spec.partition("..")
+    if not (start or end) or end.startswith("."):
+        raise BridgeError(f"range {range_spec!r}: expected A..B, A.., ..B or a single commit")
+    if dots:
+        first, last = (resolve_sha(repo_dir, rev or "HEAD") for rev in (start, end))
+        rev = f"{first}..{last}"
+    else:
+        rev = resolve_sha(repo_dir, start)
+    return [c.hexsha for c in repo.iter_commits(rev, first_parent=True)]
 
 
 def head_of(path: Path) -> str | None:

@@ -71,9 +71,15 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(args.config)
 
 
+def printable(text: str) -> str:
+    """``text`` as is, or quoted with escapes when it holds a newline or another control
+    character: an id or a path must not start a line that passes for the tool's own."""
+    return text if text.isprintable() else repr(text)
+
+
 def print_problems(problems: list[Problem]) -> None:
     for problem in problems:
-        print(f"problem: {problem}", file=sys.stderr)
+        print(f"problem: {printable(str(problem))}", file=sys.stderr)
 
 
 def _read(args: argparse.Namespace) -> CriterionTree:
@@ -110,13 +116,14 @@ def _show(args: argparse.Namespace) -> int:
         json.dump({"benchmarks": rows, "problems": problems}, sys.stdout, indent=2)
         print()
         return EXIT_OK
-    width = max(len(r.full_id) for r in tree.records)
+    ids = [printable(r.full_id) for r in tree.records]
+    width = max(map(len, ids))
     print(f"{'id':<{width}}  {'median':>10}  {'mean':>10}  {'median CI':>23}  {'n':>4}  throughput")
-    for r in tree.records:
+    for r, shown_id in zip(tree.records, ids, strict=True):
         ci = f"{format_seconds(r.median.lower)} - {format_seconds(r.median.upper)}"
         throughput = "" if r.throughput is None else f"{r.throughput.amount} {r.throughput.kind}"
         print(
-            f"{r.full_id:<{width}}  {format_seconds(r.median.point):>10}  "
+            f"{shown_id:<{width}}  {format_seconds(r.median.point):>10}  "
             f"{format_seconds(r.mean.point):>10}  {ci:>23}  {len(r.samples):>4}  "
             f"{throughput}"
         )
@@ -163,7 +170,7 @@ def _summarise(entry: StoreEntry, commit: str, settings: Settings) -> int:
     run = entry.runs[-1] if entry.runs else {}
     print_problems(entry.problems)
     for failure in entry.failures.values():
-        print(f"failed: {failure.full_id}: {failure.reason}", file=sys.stderr)
+        print(f"failed: {printable(failure.full_id)}: {failure.reason}", file=sys.stderr)
     print(
         f"{commit}: {len(entry.records)} result(s), {len(entry.failures)} failure(s) in "
         f"{CriterionStore(settings.store).entry_path(commit)}"

@@ -7,13 +7,16 @@ suffixed), so every id comes from ``benchmark.json``. Each unsound benchmark bec
 
 from __future__ import annotations
 
-import json
 import math
 import os
+import reprlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from rust_bridge.fs import UnreadableFile, read_json
+from rust_bridge.schema import BENCHMARK, ESTIMATES, SAMPLE, violation
 
 NS = 1e-9  # Criterion writes nanoseconds; asv's "seconds" unit wants seconds.
 ESTIMATE_KINDS = ("mean", "median", "slope", "std_dev", "median_abs_dev")
@@ -164,26 +167,61 @@ def read_tree(root: Path | str, baseline: str = DEFAULT_BASELINE) -> CriterionTr
 
 
 def _baseline_dirs(
-    directory: str | Path, real_root: Path, baseline: str, problems: list[Problem]
+    root: Path, real_root: Path, baseline: str, problems: list[Problem]
 ) -> Iterator[str]:
-    """Yield ``.../<baseline>`` directories that hold a benchmark.json, staying inside the tree."""
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError as exc:
-        problems.append(Problem(str(directory), f"cannot list directory: {exc.strerror}"))
-        return
-    for entry in entries:
-        if not entry.is_dir():
+    """Yield ``.../<baseline>`` directories that hold a benchmark.json, staying inside the tree.
+
+    Walked with an explicit stack, each real directory once: a symlink loop, a cycle of
+    symlinks or a link out of the tree is named and not followed.
+    """
+    seen = {_identity(str(root))}
+    stack = [str(root)]
+    while stack:
+        directory = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name, reverse=True)
+        except OSError as exc:
+            problems.append(Problem(directory, f"cannot list directory: {exc.strerror}"))
             continue
-        path = entry.path  # plain strings: pathlib costs a third of the read time here
-        if entry.is_symlink() and not _inside(path, real_root):
-            problems.append(Problem(path, "symlink points outside the Criterion tree"))
-            continue
-        if os.path.lexists(os.path.join(path, "benchmark.json")):
-            if entry.name == baseline:
-                yield path
-            continue  # a baseline directory of some other name: new/, base/, change/...
-        yield from _baseline_dirs(path, real_root, baseline, problems)
+        for entry in entries:
+            path = entry.path  # plain strings: pathlib costs a third of the read time here
+            if entry.is_symlink():
+                if not os.path.exists(path):
+                    problems.append(Problem(path, "dangling symlink, or a cycle of symlinks"))
+                    continue
+                if not _inside(path, real_root):
+                    problems.append(Problem(path, "symlink points outside the Criterion tree"))
+                    continue
+            if not entry.is_dir():
+                continue
+            identity = _identity(path)
+            if identity in seen:
+                problems.append(
+                    Problem(path, "a directory already read through another path (symlink)")
+                )
+                continue
+            seen.add(identity)
+            if os.path.lexists(os.path.join(path, "benchmark.json")):
+                if entry.name == baseline:
+                    yield path
+                continue  # a baseline directory of some other name: new/, base/, change/...
+            if entry.name == baseline and any(
+                os.path.lexists(os.path.join(path, name))
+                for name in ("estimates.json", "sample.json")
+            ):
+                problems.append(
+                    Problem(
+                        os.path.join(path, "benchmark.json"),
+                        "missing beside estimates/samples; the benchmark's id is unknown, skipped",
+                    )
+                )
+                continue
+            stack.append(path)
+
+
+def _identity(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
 
 
 def _inside(path: str | Path, real_root: Path) -> bool:
@@ -203,22 +241,16 @@ def read_benchmark(
     meta_path = os.path.join(base, "benchmark.json")
     est_path = os.path.join(base, "estimates.json")
     sample_path = os.path.join(base, "sample.json")
-    meta = _load(meta_path, real_root)
-    estimates = _load(est_path, real_root)
-    sample = _load(sample_path, real_root)
+    meta = _load(meta_path, real_root, BENCHMARK)
+    estimates = _load(est_path, real_root, ESTIMATES)
+    sample = _load(sample_path, real_root, SAMPLE)
 
-    full_id = _string(meta, "full_id", meta_path)
-    group_id = _string(meta, "group_id", meta_path)
-    function_id = _optional_string(meta, "function_id", meta_path)
-    value_str = _optional_string(meta, "value_str", meta_path)
-
-    parsed = {k: _estimate(estimates, k, est_path, optional=k == "slope") for k in ESTIMATE_KINDS}
-
+    parsed = {k: _estimate(estimates.get(k), k, est_path) for k in ESTIMATE_KINDS}
     return BenchmarkRecord(
-        full_id=full_id,
-        group_id=group_id,
-        function_id=function_id,
-        value_str=value_str,
+        full_id=meta["full_id"],
+        group_id=meta["group_id"],
+        function_id=meta.get("function_id"),
+        value_str=meta.get("value_str"),
         baseline=os.path.basename(base),
         directory=os.path.relpath(os.path.dirname(base), root),
         throughput=_throughput(meta.get("throughput"), meta_path, problems),
@@ -228,76 +260,75 @@ def read_benchmark(
     )
 
 
-def _load(path: str, real_root: Path) -> dict[str, Any]:
+def _load(path: str, real_root: Path, schema: dict[str, Any]) -> dict[str, Any]:
+    """The JSON object in ``path``, shaped as ``schema`` says; anything else is InvalidInput."""
     if os.path.islink(path) and not _inside(path, real_root):
         raise InvalidInput(path, "symlink points outside the Criterion tree")
     try:
-        with open(path, "rb") as fh:
-            data = json.loads(fh.read())
+        data = read_json(path)
     except FileNotFoundError:
         raise InvalidInput(path, "missing") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput(path, f"invalid JSON ({exc})") from None
-    except OSError as exc:
-        raise InvalidInput(path, f"cannot read ({exc.strerror})") from None
-    if not isinstance(data, dict):
-        raise InvalidInput(path, f"expected a JSON object, got {type(data).__name__}")
+    except UnreadableFile as exc:
+        raise InvalidInput(path, str(exc)) from None
+    if problem := violation(data, schema):
+        raise InvalidInput(path, problem)
     return data
 
 
-def _string(data: dict[str, Any], key: str, path: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value:
-        raise InvalidInput(path, f"{key!r} must be a non-empty string, got {value!r}")
-    return value
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxlong = _SHORT.maxother = 80
 
 
-def _optional_string(data: dict[str, Any], key: str, path: str) -> str | None:
-    value = data.get(key)
-    if value is not None and not isinstance(value, str):
-        raise InvalidInput(path, f"{key!r} must be a string or null, got {value!r}")
-    return value
-
-
-def _number(value: Any, what: str, path: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInput(path, f"{what} is not a number: {value!r}")
-    if not math.isfinite(value):
+def _number(value: float, what: str, path: str) -> float:
+    """``value`` (a JSON number, as the schema ensured) as a finite float."""
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        raise InvalidInput(path, f"{what} is out of range: {_SHORT.repr(value)}") from None
+    if not math.isfinite(number):
         raise InvalidInput(path, f"{what} is {value!r}")
-    return float(value)
+    return number
 
 
-def _estimate(data: dict[str, Any], kind: str, path: str, optional: bool) -> Estimate | None:
-    raw = data.get(kind)
-    if raw is None and optional:
+def _estimate(raw: dict[str, Any] | None, kind: str, path: str) -> Estimate | None:
+    if raw is None:  # the schema lets only the slope be null
         return None
-    if not isinstance(raw, dict):
-        raise InvalidInput(path, f"estimate {kind!r} is missing or not an object")
-    ci = raw.get("confidence_interval")
-    if not isinstance(ci, dict):
-        raise InvalidInput(path, f"{kind}.confidence_interval is missing or not an object")
+    ci = raw["confidence_interval"]
+    point = _number(raw["point_estimate"], f"{kind}.point_estimate", path)
+    error = _number(raw["standard_error"], f"{kind}.standard_error", path)
+    lower = _number(ci["lower_bound"], f"{kind}.lower_bound", path)
+    upper = _number(ci["upper_bound"], f"{kind}.upper_bound", path)
+    level = _number(ci["confidence_level"], f"{kind}.confidence_level", path)
+    # Times and spreads cannot be negative, and a bootstrap interval holds its estimate:
+    # otherwise the file was edited or damaged, and no number in it can be trusted.
+    if min(point, error, lower, upper) < 0:
+        raise InvalidInput(path, f"{kind}: negative time in a Criterion estimate")
+    if not lower <= point <= upper:
+        raise InvalidInput(
+            path,
+            f"{kind}: the interval {lower:g} .. {upper:g} does not hold the estimate {point:g}",
+        )
+    if not 0 < level < 1:
+        raise InvalidInput(path, f"{kind}.confidence_level is {level:g}, not between 0 and 1")
     return Estimate(
-        point=_number(raw.get("point_estimate"), f"{kind}.point_estimate", path) * NS,
-        standard_error=_number(raw.get("standard_error"), f"{kind}.standard_error", path) * NS,
-        lower=_number(ci.get("lower_bound"), f"{kind}.lower_bound", path) * NS,
-        upper=_number(ci.get("upper_bound"), f"{kind}.upper_bound", path) * NS,
-        confidence_level=_number(ci.get("confidence_level"), f"{kind}.confidence_level", path),
+        point=point * NS,
+        standard_error=error * NS,
+        lower=lower * NS,
+        upper=upper * NS,
+        confidence_level=level,
     )
 
 
 def _samples(data: dict[str, Any], path: str) -> tuple[float, ...]:
-    times, iters = data.get("times"), data.get("iters")
-    if not isinstance(times, list) or not isinstance(iters, list):
-        raise InvalidInput(path, "'times' and 'iters' must be lists")
-    if len(times) != len(iters) or not times:
+    times, iters = data["times"], data["iters"]  # non-empty lists of numbers, by the schema
+    if len(times) != len(iters):
         raise InvalidInput(path, f"{len(times)} times for {len(iters)} iteration counts")
     # Fast path for sound files (the common case); the loop below names the first bad value.
-    if (
-        {type(v) for v in times} | {type(v) for v in iters} <= {float, int}
-        and math.isfinite(sum(times) + sum(iters))
-        and min(iters) > 0
-        and min(times) >= 0
-    ):
+    try:
+        sound = math.isfinite(sum(times) + sum(iters)) and min(iters) > 0 and min(times) >= 0
+    except OverflowError:  # an integer too large for a float
+        sound = False
+    if sound:
         return tuple(t / n * NS for t, n in zip(times, iters, strict=True))
     for i, (t, n) in enumerate(zip(times, iters, strict=True)):
         t = _number(t, f"times[{i}]", path)

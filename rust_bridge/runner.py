@@ -51,6 +51,12 @@ class RunOptions:
     quick: bool = False
     extra_args: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # The filter is Criterion's positional argument: with a leading '-' it would be read
+        # as one of Criterion's options.
+        if self.filter is not None and self.filter.startswith("-"):
+            raise BridgeError(f"filter {self.filter!r}: a filter cannot start with '-'")
+
 
 @dataclass
 class SuiteRun:
@@ -256,7 +262,7 @@ def _cargo(crate: Path, bench: str, target_dir: Path | None) -> tuple[list[str],
     env = {**os.environ, "CARGO_TERM_COLOR": "never"}
     if target_dir is not None:
         env["CARGO_TARGET_DIR"] = str(target_dir)
-    return ["cargo", *cargo_config_args(), "bench", "--bench", bench], env
+    return ["cargo", *cargo_config_args(), "bench", f"--bench={bench}"], env
 
 
 def parse_list(output: str) -> list[str]:

@@ -94,9 +94,11 @@ def settings_from_config(conf: Config | None, path: Path) -> Settings:
         if not isinstance(own, dict):
             raise BridgeError(f"{path}: the 'dashbench' key must be an object")
         values.update({k: v for k, v in own.items() if k in DEFAULTS})
-        for key, value in values.items():
-            if not isinstance(value, str):
-                raise BridgeError(f"{path}: dashbench.{key} must be a string, not {value!r}")
+        for key in DEFAULTS:
+            if not isinstance(values[key], str) or not values[key]:
+                raise BridgeError(
+                    f"{path}: dashbench.{key} must be a non-empty string, got {values[key]!r}"
+                )
         criterion_args = own.get("criterion_args", [])
         if not isinstance(criterion_args, list) or not all(
             isinstance(a, str) for a in criterion_args

@@ -3,12 +3,13 @@
 asv's track_ benchmarks read from here, so an entry is only ever replaced whole (temp file +
 os.replace) and every producer merges into it under one file lock: a reader sees the old entry
 or the new one, never half of either, and two producers never lose each other's results.
+An entry is checked against its schema on every read: one that cannot be read, or was written
+by a newer dashbench, is an error naming the file, never "no data" and never rewritten.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -16,12 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from rust_bridge.errors import BridgeError
-from rust_bridge.fs import file_lock, write_json_atomically
+from rust_bridge.fs import (
+    UnreadableFile,
+    file_lock,
+    read_json,
+    remove_stale_temps,
+    write_json_atomically,
+)
 from rust_bridge.reader import BenchmarkRecord, Problem
+from rust_bridge.schema import STORE_ENTRY, violation
 
 ENTRY_NAME = "entry.json"
 SCHEMA = 1
 _FULL_HASH = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+_NULL_HASH = re.compile(r"^0+$")  # git's "no commit"; no measurement can belong to it
 
 
 @dataclass(frozen=True)
@@ -77,9 +86,15 @@ class StoreEntry:
         problems: Iterable[Problem],
         provenance: dict[str, Any],
     ) -> None:
-        """Fold one producer run in: its results and failures replace older ones per id."""
-        run = len(self.runs)
-        self.runs.append(provenance)
+        """Fold one producer run in: its results and failures replace older ones per id.
+
+        A run described exactly like one already listed (the same tree imported again) reuses
+        that one, so re-importing does not grow the provenance list."""
+        try:
+            run = self.runs.index(provenance)
+        except ValueError:
+            run = len(self.runs)
+            self.runs.append(provenance)
         for record in records:
             self.records[record.full_id] = record
             self.record_run[record.full_id] = run
@@ -94,7 +109,25 @@ class StoreEntry:
 def check_commit(commit: str) -> str:
     if not _FULL_HASH.match(commit):
         raise BridgeError(f"commit {commit!r}: the store is keyed by full lowercase hashes")
+    if _NULL_HASH.match(commit):
+        raise BridgeError(f"commit {commit!r} is git's null hash, not a commit")
     return commit
+
+
+def parse_entry(data: Any, path: Path) -> StoreEntry:
+    """A store entry from its JSON, or a BridgeError naming ``path`` and what is wrong."""
+    schema = data.get("schema") if isinstance(data, dict) else None
+    if isinstance(schema, int) and schema > SCHEMA:
+        raise BridgeError(
+            f"{path}: store entry schema {schema}; this dashbench reads schema {SCHEMA} "
+            "(upgrade dashbench; the entry is left as it is)"
+        )
+    if problem := violation(data, STORE_ENTRY):
+        raise BridgeError(f"{path}: malformed store entry ({problem})")
+    entry = StoreEntry.from_dict(data)
+    if any(n >= len(entry.runs) for n in entry.record_run.values()):
+        raise BridgeError(f"{path}: malformed store entry (record_run names a missing run)")
+    return entry
 
 
 class CriterionStore:
@@ -108,16 +141,12 @@ class CriterionStore:
         """The entry for ``commit`` (a full hash), or None when nothing was stored for it."""
         path = self.entry_path(commit)
         try:
-            with open(path, encoding="utf-8") as fh:
-                data = json.load(fh)
+            data = read_json(path)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError) as exc:
-            raise BridgeError(f"{path}: unreadable store entry: {exc}") from exc
-        try:
-            return StoreEntry.from_dict(data)
-        except (KeyError, TypeError) as exc:
-            raise BridgeError(f"{path}: malformed store entry ({exc!r})") from exc
+        except UnreadableFile as exc:
+            raise BridgeError(f"{path}: unreadable store entry: {exc}") from None
+        return parse_entry(data, path)
 
     def commits(self) -> list[str]:
         if not self.root.is_dir():
@@ -135,6 +164,7 @@ class CriterionStore:
         """Merge one producer run into the commit's entry and replace it atomically."""
         path = self.entry_path(commit)
         with self.lock():
+            remove_stale_temps(self.root, f"*/.{ENTRY_NAME}.*")
             entry = self.get(commit) or StoreEntry(commit=commit)
             entry.merge(records, failures, problems, provenance or {})
             write_json_atomically(path, entry.to_dict(), separators=(",", ":"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -189,3 +190,23 @@ def test_nothing_mergeable_is_an_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["merge", str(tmp_path / "empty"), "--into", str(tmp_path / "r")]) == 2
     assert "not an asv results dir" in capsys.readouterr().err
     assert main(["merge", str(tmp_path / "missing"), "--into", str(tmp_path / "r")]) == 2
+
+
+def test_a_fifo_or_a_deeply_nested_shard_file_is_named_not_waited_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """issue 11: asv's loader blocks on a FIFO and overflows on 100,000 nested lists."""
+    shard = write_shard(tmp_path / "a", "box", {NAMES[0]: 1.0})
+    fifo = shard / "box" / "fifo-results.json"
+    os.mkfifo(fifo)
+    nested = shard / "box" / "nested-results.json"
+    nested.write_text("[" * 100_000)
+    into = tmp_path / "merged"
+    assert main(["merge", str(shard), "--into", str(into)]) == 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"{fifo}: not a regular file" in err
+    assert f"{nested}: invalid JSON (nested too deeply to read)" in err
+    assert {p.name for p in (into / "box").iterdir()} == {
+        p.name for p in (shard / "box").iterdir() if p not in (fifo, nested)
+    }

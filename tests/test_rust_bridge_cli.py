@@ -6,8 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
-import git
 import pytest
+from criterion_project import make_criterion_project
 
 from dashbench import cli
 from dashbench.gate import regressions
@@ -28,21 +28,7 @@ def only_criterion(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> tuple[Path, str]:
-    """A git repository with an asv.conf.json whose "dashbench" key points at a store."""
-    root = tmp_path / "project"
-    root.mkdir()
-    conf = {
-        "version": 1,
-        "project": "p",
-        "repo": ".",
-        "branches": ["main"],
-        "dashbench": {"criterion_store": "store", "criterion_manifest": "bench/manifest.json"},
-    }
-    (root / "asv.conf.json").write_text(json.dumps(conf))
-    repo = git.Repo.init(root, initial_branch="main")
-    repo.index.add(["asv.conf.json"])
-    sha = repo.index.commit("one").hexsha
-    return root, sha
+    return make_criterion_project(tmp_path)
 
 
 def test_show_lists_every_id_with_its_statistics(capsys: pytest.CaptureFixture) -> None:

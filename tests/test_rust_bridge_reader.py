@@ -7,13 +7,15 @@ The fixture holds the JSON files of one plain run (new/ and base/) and one
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from rust_bridge.reader import criterion_home, read_tree
+from rust_bridge.reader import Problem, criterion_home, read_tree
 
 FIXTURES = Path(__file__).parent / "fixtures" / "criterion"
 EDGE = FIXTURES / "bridge_edge_cases"
@@ -136,6 +138,21 @@ def _set_iter(value: float):
     return lambda d: d["iters"].__setitem__(3, value)
 
 
+def _set_estimate(kind: str, key: str, value) -> Callable[[Path], None]:
+    """Set ``kind``'s point estimate or one of its interval's keys."""
+
+    def edit(data: dict) -> None:
+        estimate = data[kind]
+        (estimate if key in estimate else estimate["confidence_interval"])[key] = value
+
+    return lambda p: _edit_json(p, edit)
+
+
+def _fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)
+
+
 CORRUPTIONS = {
     "truncated JSON": (
         "sample.json",
@@ -153,7 +170,7 @@ CORRUPTIONS = {
     "null estimate": (
         "estimates.json",
         lambda p: _edit_json(p, lambda d: d["median"].__setitem__("point_estimate", None)),
-        "median.point_estimate is not a number",
+        "median.point_estimate must be number",
     ),
     "zero iterations": ("sample.json", lambda p: _edit_json(p, _set_iter(0)), "iters[3] is 0"),
     "negative iterations": (
@@ -169,7 +186,51 @@ CORRUPTIONS = {
     "no full_id": (
         "benchmark.json",
         lambda p: _edit_json(p, lambda d: d.pop("full_id")),
-        "'full_id' must be a non-empty string",
+        "must contain ['full_id'] properties",
+    ),
+    # issue 11, defect 4: each of these crashed the whole read
+    "400-digit integer estimate": (
+        "estimates.json",
+        _set_estimate("median", "point_estimate", 10**400),
+        "median.point_estimate is out of range",
+    ),
+    "5,000-digit sample": (
+        "sample.json",
+        lambda p: p.write_text(re.sub(r'"times":\[[^,]+', '"times":[' + "7" * 5000, p.read_text())),
+        "invalid JSON (Exceeds the limit (4300 digits)",
+    ),
+    "100,000 nested lists": (
+        "benchmark.json",
+        lambda p: p.write_text("[" * 100_000),
+        "invalid JSON (nested too deeply to read)",
+    ),
+    # defect 5: this one hung the reader forever
+    "a FIFO named estimates.json": ("estimates.json", _fifo, "cannot read (not a regular file)"),
+    # defect 6: values no Criterion run can produce
+    "negative point estimate": (
+        "estimates.json",
+        _set_estimate("mean", "point_estimate", -1230.0),
+        "mean: negative time in a Criterion estimate",
+    ),
+    "negative interval bound": (
+        "estimates.json",
+        _set_estimate("median", "lower_bound", -1.0),
+        "median: negative time in a Criterion estimate",
+    ),
+    "lower bound above the estimate": (
+        "estimates.json",
+        _set_estimate("mean", "lower_bound", 1e12),
+        "mean: the interval 1e+12 ..",
+    ),
+    "estimate above the upper bound": (
+        "estimates.json",
+        _set_estimate("slope", "upper_bound", 1.0),
+        "does not hold the estimate",
+    ),
+    "confidence level in percent": (
+        "estimates.json",
+        _set_estimate("median", "confidence_level", 95),
+        "median.confidence_level is 95, not between 0 and 1",
     ),
 }
 
@@ -227,9 +288,44 @@ def test_symlinks_inside_the_tree_are_followed(edge_copy: Path) -> None:
     (edge_copy / "fanout_width" / "8").rename(edge_copy / "moved")
     (edge_copy / "fanout_width" / "8").symlink_to(edge_copy / "moved", target_is_directory=True)
     tree = read_tree(edge_copy)
-    # Both paths reach the same files: one id in two directories, which is refused.
+    # Both paths reach the same files, which are read once; the second path is named.
+    assert {r.full_id for r in tree.records} == EDGE_IDS
+    assert tree.problems == [
+        Problem(
+            str(edge_copy / "fanout_width" / "8"),
+            "a directory already read through another path (symlink)",
+        )
+    ]
+
+
+def test_a_symlink_loop_is_named_and_the_rest_read(edge_copy: Path) -> None:
+    loop = edge_copy / "fanout_width" / "loop"
+    loop.symlink_to("..", target_is_directory=True)  # ln -s .. loop
+    tree = read_tree(edge_copy)
+    assert {r.full_id for r in tree.records} == EDGE_IDS
+    assert tree.problems == [
+        Problem(str(loop), "a directory already read through another path (symlink)")
+    ]
+
+
+def test_a_cycle_of_two_symlinks_is_named_and_the_rest_read(edge_copy: Path) -> None:
+    (edge_copy / "a").symlink_to("b")
+    (edge_copy / "b").symlink_to("a")
+    tree = read_tree(edge_copy)
+    assert {r.full_id for r in tree.records} == EDGE_IDS
+    assert {p.path: p.message for p in tree.problems} == {
+        str(edge_copy / name): "dangling symlink, or a cycle of symlinks" for name in "ab"
+    }
+
+
+def test_estimates_without_benchmark_json_are_named(edge_copy: Path) -> None:
+    meta = edge_copy / "fanout_width" / "8" / "new" / "benchmark.json"
+    meta.unlink()
+    tree = read_tree(edge_copy)
     assert {r.full_id for r in tree.records} == EDGE_IDS - {"fanout_width/8"}
-    assert "same full_id 'fanout_width/8'" in tree.problems[0].message
+    (problem,) = tree.problems
+    assert problem.path == str(meta)
+    assert problem.message.startswith("missing beside estimates/samples")
 
 
 def test_two_directories_with_one_full_id_are_both_refused(edge_copy: Path) -> None:

@@ -70,7 +70,7 @@ def test_a_failed_write_leaves_the_previous_entry_whole(
 
     # The new content is written to the temp file but the flush to disk fails.
     monkeypatch.setattr("rust_bridge.fs.os.fsync", die)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(BridgeError, match=r"entry\.json: cannot write \(disk full\)"):
         store.put(SHA, records[3:])
     assert store.entry_path(SHA).read_bytes() == before
     assert [p.name for p in store.entry_path(SHA).parent.iterdir()] == ["entry.json"]
