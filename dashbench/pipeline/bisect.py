@@ -33,6 +33,7 @@ from dashbench.revisions import option_safe, resolve_commit
 from rust_bridge.output import Say
 
 DEFAULT_ROUNDS = 3
+ATTEMPTS = 3  # measurements of one wall-time probe before giving up on the machine
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,14 @@ def candidates(repo: git.Repo, good: git.Commit, bad: git.Commit) -> list[str]:
 
 
 def search(
-    commits: list[str], measure: Measure, target: Target, say: Say
+    commits: list[str], measure: Measure, target: Target, say: Say, exact: bool = False
 ) -> tuple[int, float, float]:
-    """Index of the first bad commit, and the values of its parent and of itself."""
+    """Index of the first bad commit, and the values of its parent and of itself.
+
+    A wall-time probe whose own good and bad ends no longer show at least half the step seen
+    between GOOD and BAD was measured through a burst of load that swamped the step: it is
+    measured again (``ATTEMPTS`` times at most) instead of judged. Counts need no such check.
+    """
     lo, hi = 0, len(commits) - 1
     ends = measure([commits[lo], commits[hi]])
     low, high = ends[commits[lo]], ends[commits[hi]]
@@ -99,16 +105,31 @@ def search(
             f"{target.benchmark}: GOOD and BAD differ by {high / low:.3f}x, within its "
             f"threshold of {target.threshold:.1%}; there is no step to bisect"
         )
-    steps = math.ceil(math.log2(hi - lo)) if hi - lo > 1 else 0
-    for k in range(1, steps + 1):
+    step = math.log(high / low)
+    probes = math.ceil(math.log2(hi - lo)) if hi - lo > 1 else 0
+    for k in range(1, probes + 1):
         if hi - lo <= 1:
             break
         mid = (lo + hi) // 2
-        values = measure([commits[lo], commits[mid], commits[hi]])
-        low, value, high = (values[commits[i]] for i in (lo, mid, hi))
+        for attempt in range(1, ATTEMPTS + 1):
+            values = measure([commits[lo], commits[mid], commits[hi]])
+            low, value, high = (values[commits[i]] for i in (lo, mid, hi))
+            if exact or math.log(high / low) / step >= 0.5:
+                break
+            say(
+                f"probe {k}/{probes} {commits[mid][:12]}: its ends differ by only "
+                f"{high / low:.3f}x (GOOD..BAD: {math.exp(step):.3f}x); measuring again "
+                f"({attempt}/{ATTEMPTS})"
+            )
+        else:
+            raise DashbenchError(
+                f"{target.benchmark}: the load swamped the step at every one of {ATTEMPTS} "
+                "measurements of a probe; bisect the instruction count, or try more --rounds "
+                "on a quieter machine"
+            )
         bad = abs(math.log(value / low)) > abs(math.log(high / value))
         say(
-            f"probe {k}/{steps} {commits[mid][:12]} {target.show(value)} "
+            f"probe {k}/{probes} {commits[mid][:12]} {target.show(value)} "
             f"(good end {target.show(low)}, bad end {target.show(high)}): "
             f"{'bad' if bad else 'good'}"
         )
@@ -172,7 +193,7 @@ def bisect(
         measure, exact = probe_for(space, benchmark, machine, environment, rounds, say)
         how = "counted once per commit" if exact else f"{rounds} interleaved rounds per probe"
         say(f"bisecting {benchmark} over {len(commits) - 1} commit(s), {how}; into {space.root}")
-        culprit, before, after = search(commits, measure, target, say)
+        culprit, before, after = search(commits, measure, target, say, exact)
     found = describe(repo, target, commits[culprit], (before, after), space.root)
     change = f"{target.show(before)} -> {target.show(after)}"
     say(f"culprit {found.commit[:12]} {found.subject!r}: {change}")
