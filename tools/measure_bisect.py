@@ -1,7 +1,7 @@
 """Wall-time bisection and speedup drops under load, on the end-to-end history with 2x steps.
 
 Usage: python tools/measure_bisect.py [--runs 5] [--load 2] [--rounds 3] [--out FILE]
-                                      [--workdir DIR] [--lang python,rust]
+                                      [--workdir DIR] [--lang python,rust] [--skip-nightly]
 
 Builds ``tests/e2e_history.py``'s history with slowdowns sized for about 2x in wall time, then:
 
@@ -11,8 +11,11 @@ Builds ``tests/e2e_history.py``'s history with slowdowns sized for about 2x in w
    culprit right? The Rust bisections run beside the nightly (each has its own cargo target),
    the Python ones after it (they share asv's environment).
 
-With ``--load N``, N ``stress-ng --cpu`` workers run throughout, as a busy CI runner would
-have; the load average is sampled every 30 s. Everything is written to ``--out`` as JSON.
+The bisections run this checkout's dashbench (with ``--config`` of the history's clone), so a
+change to the bisection can be measured again on an existing ``--workdir``, whose history is
+reused, with ``--skip-nightly``. With ``--load N``, N ``stress-ng --cpu`` workers run
+throughout, as a busy CI runner would have; the load average is sampled every 30 s.
+Everything is written to ``--out`` as JSON.
 """
 
 from __future__ import annotations
@@ -29,10 +32,13 @@ import threading
 import time
 from pathlib import Path
 
+import git
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from e2e_history import (
     IDS,
+    MAIN,
     PY_CULPRIT,
     RUST_CULPRIT,
     SLOW_PY_ID,
@@ -102,7 +108,7 @@ def bisect_runs(
                 "--lang", lang, "--metric", "time", "--rounds", str(rounds),
                 "--config", str(root / "asv.conf.json"), "--machine", MACHINE, "--json",
             ],
-            root,
+            MAIN,  # this checkout's bisect, measuring the clone
             env,
         )  # fmt: skip
         found = json.loads(proc.stdout) if proc.returncode == 0 else {}
@@ -128,10 +134,14 @@ def main() -> None:
     parser.add_argument("--lang", default="python,rust")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--out", type=Path, default=Path("bisect-under-load.json"))
+    parser.add_argument("--skip-nightly", action="store_true", help="bisections only")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="measure-bisect-"))
     root = work / "dashbench"
-    shas = make_history(root, SIZES)
+    if root.is_dir():  # the history of an earlier run
+        shas = git.Repo(root).git.rev_list("--reverse", "-8", "HEAD").split()
+    else:
+        shas = make_history(root, SIZES)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DASHBENCH_", "ASV_"))}
     env["CARGO_TARGET_DIR"] = str(private_target(work / "target-nightly"))
     bisect_env = {**env, "CARGO_TARGET_DIR": str(private_target(work / "target-bisect"))}
@@ -150,8 +160,9 @@ def main() -> None:
         )
         if "rust" in langs:
             beside.start()
-        result["nightly"] = nightly(root, shas, env)
-        print(f"nightly: {result['nightly']}", flush=True)
+        if not args.skip_nightly:
+            result["nightly"] = nightly(root, shas, env)
+            print(f"nightly: {result['nightly']}", flush=True)
         if "python" in langs:
             result["python"] = bisect_runs(root, shas, env, "python", args.runs, args.rounds)
         if "rust" in langs:
