@@ -52,6 +52,7 @@ ALLOWED_TAGS = frozenset(
         "th",
         "td",
         "code",
+        "pre",
         "em",
         "strong",
         "ul",

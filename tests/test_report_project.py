@@ -201,7 +201,7 @@ def test_report_page_has_real_numbers_and_inert_payloads(published: Path) -> Non
     assert re.fullmatch(r"[+-][0-9.]+%", exact[6])
     # The approximate pair's Rust side raised NotImplementedError: n/a, with its reason escaped.
     # A plain id links to its equivalence record; the payload id above stays unlinked text.
-    record = '<a href="docs/equivalence.md#equiv-inject-other">inject/other</a>'
+    record = '<a href="equivalence.html#equiv-inject-other">inject/other</a>'
     approx = next(cells for cells in rows if cells[0] == record)
     assert approx[4] == "<strong>n/a</strong>" and approx[5] == "n/a"
     # Its instruction counts give the work ratio, Python / Rust, wall time or not.

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_report_project import FLAG, build_injection_project, table_rows  # noqa: E402
 
 from dashbench.cli import main  # noqa: E402
-from dashbench.pairs import load_pairs  # noqa: E402
+from dashbench.pairs import load_pairs, record_anchor  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -226,9 +226,11 @@ def test_graphs_and_report_render_with_data(project_site: Path, browser) -> None
         link.click()
         assert browser.current_url.endswith("/dashbench/report.html")
         rows = table_rows(browser.page_source)
-        by_id = {cells[0]: cells for cells in rows}
+        # Each id cell links to the pair's equivalence record, a page of the site.
+        by_id = {re.sub(r"<[^>]+>", "", cells[0]): cells for cells in rows}
         for pair in pairs:
             cells = by_id[pair.criterion_id]
+            assert f'href="equivalence.html#{record_anchor(pair.criterion_id)}"' in cells[0]
             speedup = cells[4] if not pair.exact else cells[3]
             assert re.fullmatch(r"<strong>[0-9.,]+\u00d7</strong>", speedup), cells
             ratio = cells[6] if not pair.exact else cells[5]  # from the two counts
@@ -241,6 +243,14 @@ def test_graphs_and_report_render_with_data(project_site: Path, browser) -> None
         _screenshot(browser, "report")
         browser.execute_script("window.scrollTo(0, 0)")
         _screenshot(browser, "report-top")
+
+        # A record link leads to that pair's section of the equivalence records.
+        first = pairs[0].criterion_id
+        browser.find_element("link text", first).click()
+        assert browser.current_url.endswith(f"/dashbench/equivalence.html#{record_anchor(first)}")
+        anchor = browser.find_element("id", record_anchor(first))
+        heading = anchor.find_element("xpath", "..").text
+        assert first in heading, heading
 
 
 def test_injected_names_and_subjects_execute_nothing(injection_site: Path, browser) -> None:

@@ -17,6 +17,7 @@ from dashbench.site import CommitReport, PairResult, Series
 from rust_bridge.output import format_seconds
 
 NA = "n/a"
+EQUIVALENCE_PAGE = "equivalence.html"  # written beside the report page
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_]+/[A-Za-z0-9_]+")
 TIMES = "\u00d7"  # multiplication sign
 
@@ -30,8 +31,8 @@ INTRO = (
     "Work ratio = Python instructions / Rust instructions for one run of the same timed body, "
     "counted by callgrind: deterministic where the speedup is noisy, but blind to waiting "
     "(I/O, sleeps, lock contention) and to cache misses, which the speedup includes. "
-    f"Each pair links to its equivalence record in the repository's {RECORDS}: what one call "
-    "does on each side, as the check that holds every pair to its label compared it."
+    f"Each pair links to its equivalence record ({RECORDS}, also a page of the site): what "
+    "one call does on each side, as the check that holds every pair to its label compared it."
 )
 
 
@@ -76,17 +77,19 @@ def _graph_link(label: str, name: str, site_prefix: str | None) -> str:
     return f"[{label}]({site_prefix}index.html#{url_part(name)})"
 
 
-def _record_link(criterion_id: str) -> str:
+def _record_link(criterion_id: str, site_prefix: str | None) -> str:
     """The id, linked to its equivalence record when it is a plain ``group/function`` id (a
-    record anchor is made of nothing else)."""
+    record anchor is made of nothing else): the site's page beside the report, else the
+    repository's file."""
     if not _PLAIN_ID.fullmatch(criterion_id):
         return md_text(criterion_id)
-    return f"[{md_text(criterion_id)}]({RECORDS}#{record_anchor(criterion_id)})"
+    target = RECORDS if site_prefix is None else EQUIVALENCE_PAGE
+    return f"[{md_text(criterion_id)}]({target}#{record_anchor(criterion_id)})"
 
 
 def _pair_cells(row: PairResult, site_prefix: str | None) -> list[str]:
     return [
-        _record_link(row.pair.criterion_id),
+        _record_link(row.pair.criterion_id, site_prefix),
         _graph_link(fmt_seconds(row.python.median), row.pair.python, site_prefix),
         _graph_link(fmt_seconds(row.rust.median), row.pair.rust, site_prefix),
         f"**{fmt_ratio(row.speedup.value if row.speedup else None)}**",

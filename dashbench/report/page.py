@@ -14,6 +14,7 @@ import markdown
 
 from dashbench.errors import DashbenchError
 from dashbench.escape import check_html
+from dashbench.report.build import EQUIVALENCE_PAGE
 from dashbench.report.files import write_text
 
 PAGE_NAME = "report.html"
@@ -49,13 +50,11 @@ nav {{ margin-bottom: 1em; }}
 """
 
 
-def render_html(text: str, site_prefix: str) -> str:
+def render_html(text: str, site_prefix: str, title: str = "Rust vs LangGraph speedups") -> str:
     """Markdown to a standalone page; the body is checked for active content before use."""
-    body = markdown.markdown(text, extensions=["tables"], output_format="html")
+    body = markdown.markdown(text, extensions=["tables", "fenced_code"], output_format="html")
     check_html(body)
-    return _TEMPLATE.format(
-        title="Rust vs LangGraph speedups", site=html.escape(site_prefix), body=body
-    )
+    return _TEMPLATE.format(title=html.escape(title), site=html.escape(site_prefix), body=body)
 
 
 def write_page(out_dir: Path, text: str, site_prefix: str) -> Path:
@@ -63,6 +62,18 @@ def write_page(out_dir: Path, text: str, site_prefix: str) -> Path:
     page = out_dir / PAGE_NAME
     write_text(page, render_html(text, site_prefix))
     write_text(out_dir / "report.md", text)
+    return page
+
+
+def write_records(out_dir: Path, records: Path, site_prefix: str) -> Path | None:
+    """The equivalence records (docs/equivalence.md) as a page beside the report, so the
+    report's links to them work in the published site; None when the checkout has none."""
+    try:
+        text = records.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    page = out_dir / EQUIVALENCE_PAGE
+    write_text(page, render_html(text, site_prefix, title="Equivalence records"))
     return page
 
 

@@ -11,10 +11,10 @@ from callgrind_bridge.manifest import CountedId, manifest_json
 from dashbench.errors import DashbenchError
 from dashbench.gate.project import Project
 from dashbench.gate.regressions import gate, to_markdown
-from dashbench.pairs import build_pairs, diff_pairs, load_pairs, write_pairs
+from dashbench.pairs import RECORDS, build_pairs, diff_pairs, load_pairs, write_pairs
 from dashbench.report.build import build_markdown
 from dashbench.report.charts import render_charts
-from dashbench.report.page import link_from_site, write_page
+from dashbench.report.page import link_from_site, write_page, write_records
 from dashbench.report.vendor import restrict_scripts, vendor_assets
 from dashbench.revisions import check_range
 from dashbench.site import load_series, load_site, read_json
@@ -42,6 +42,7 @@ def run_report(args: argparse.Namespace) -> int:
     page = write_page(
         out_dir, build_markdown(series, charts, site_prefix, crate) + findings, site_prefix
     )
+    write_records(out_dir, site.root / RECORDS, site_prefix)
     if args.markdown is not None:
         text = build_markdown(series, rust_crate=crate)
         if args.markdown == "-":
