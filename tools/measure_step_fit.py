@@ -12,8 +12,8 @@ the CIs are narrower than the wander) against :func:`dashbench.gate.steps.find_s
 
 With --speedups, a pair's speedup instead: Python and Rust wall time with independent noise,
 Rust slower by ``step`` from the culprit on. Three ways to find the drop: the old fit of the
-speedup series itself, the gate's candidates from each side's own wall-time fit, and those plus
-the instruction counts' step at the culprit (counts repeat, so their step is always located).
+speedup series itself, the gate's candidates from each side's own wall-time fit, and the gate's
+candidates when counts exist: the counts' step alone (counts repeat, so it is always located).
 
 With --results, the same comparison on a real asv results directory: for every benchmark of
 machine M, the commits in git order of the results' repository (the current directory), with
@@ -87,7 +87,7 @@ def simulate_speedups(trials: int, rng: random.Random) -> None:
                     ]
                     speedups = [p / r for p, r in zip(python, rust, strict=True)]
                     sides = level_changes(python) | level_changes(rust)
-                    counted = sides | ({before} if step > 1.0 else set())
+                    counted = {before} if step > 1.0 else set()
                     found = {
                         "ratio": [
                             a

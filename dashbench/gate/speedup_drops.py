@@ -2,19 +2,22 @@
 
 Rule: a speedup (Python median / Rust median) can only change where one of its two sides
 changes level. The candidate commits are found side by side:
-- where either side's instruction count steps past its threshold (when counted: these series
-  repeat to 0.1% or better, so the location does not depend on the machine's load);
-- where either side's wall-time series changes level in its own fit, the fit the gate uses for
-  benchmarks (:mod:`dashbench.gate.steps`), for changes counts cannot see (waiting, I/O).
+- when both sides are counted at every commit, where either side's instruction count steps
+  past its threshold: these series repeat to 0.1% or better, so the location does not depend
+  on the machine's load. Wall-time fits are not added then: under load (median load average
+  10) one put a level change one commit early and made a second, false drop. A change counts
+  cannot see (waiting, I/O) still shows as that side's own wall-time regression;
+- otherwise, where either side's wall-time series changes level in its own fit, the fit the
+  gate uses for benchmarks (:mod:`dashbench.gate.steps`).
 At each candidate the speedup's median over the commits from the previous candidate up to it
 is compared with its median from it up to the next; a fall past the pair's threshold is a drop.
 
 Why not fit the speedup series itself: it carries both sides' noise, measured minutes apart on
 a shared machine. With eight or so commits that noise hid a 2x drop under load that both sides'
 own fits found, and in simulation (``tools/measure_step_fit.py --speedups``) the ratio fit
-finds a 2x drop at its commit half as often as the sides' fits, and every time once counts
-locate it. The pair's threshold is the two sides' thresholds combined in quadrature on the log
-scale, as independent noise adds.
+finds a 2x drop at its commit half as often as the sides' fits, and the counts' cuts find it
+every time with no false drop (5+3 commits, 20% noise). The pair's threshold is the two sides'
+thresholds combined in quadrature on the log scale, as independent noise adds.
 """
 
 from __future__ import annotations
@@ -74,20 +77,17 @@ def drops_in(
 
 
 def candidates(project: Project, pair: Pair, rows: list[PairResult]) -> set[int]:
-    """Where either side changes level: its count past the count's threshold, or its wall time
-    in its own fit."""
-    return (
-        level_changes([r.python.median for r in rows])
-        | level_changes([r.rust.median for r in rows])
-        | level_changes(
-            [r.python_instructions for r in rows],
-            project.threshold(count_name(pair.criterion_id, "python")),
+    """Where a side changes level: its instruction count past the count's threshold when both
+    sides are counted at every commit, else its wall time in its own fit."""
+    python = [r.python_instructions for r in rows]
+    rust = [r.rust_instructions for r in rows]
+    if None in python or None in rust:
+        return level_changes([r.python.median for r in rows]) | level_changes(
+            [r.rust.median for r in rows]
         )
-        | level_changes(
-            [r.rust_instructions for r in rows],
-            project.threshold(count_name(pair.criterion_id, "rust")),
-        )
-    )
+    return level_changes(
+        python, project.threshold(count_name(pair.criterion_id, "python"))
+    ) | level_changes(rust, project.threshold(count_name(pair.criterion_id, "rust")))
 
 
 def find_speedup_drops(project: Project) -> list[SpeedupDrop]:
