@@ -78,14 +78,14 @@ def test_schema_check_rejects_a_broken_workflow(tmp_path: Path) -> None:
     assert proc.returncode != 0
 
 
-def _dashbench_invocations(text: str) -> list[list[str]]:
+def dashbench_invocations(text: str, *, quick: bool = True) -> list[list[str]]:
     """The dashbench command lines a workflow runs, with shell variables made concrete."""
     text = text.replace("\\\n", " ")
     calls = []
     for match in re.finditer(r"\.venv/bin/dashbench ([^\n]*)", text):
         line = match.group(1)
         line = re.sub(r"\$\{RANGE:\+--range \"\$RANGE\"\}", "--range A..B", line)
-        line = line.replace("$QUICK", "--quick")
+        line = line.replace("$QUICK", "--quick" if quick else "")
         line = re.sub(r"\"?\$\w+\"?", "X", line)
         calls.append(shlex.split(line))
     return calls
@@ -96,7 +96,7 @@ def test_workflows_call_dashbench_commands_that_parse() -> None:
     parser = build_parser()
     seen = set()
     for path in WORKFLOWS:
-        for argv in _dashbench_invocations(path.read_text()):
+        for argv in dashbench_invocations(path.read_text()):
             args = parser.parse_args(argv)
             assert getattr(args, "handler", None) is not None, (path.name, argv)
             seen.add(argv[0])

@@ -42,8 +42,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="smoke run: asv --quick, Criterion quick; recorded as machine <host>-quick "
-        "unless --machine is given",
+        help="smoke run: asv --quick, Criterion quick; always recorded under its own machine, "
+        "MACHINE-quick (default <host>-quick), never in a full series",
     )
     parser.add_argument(
         "--bench",
