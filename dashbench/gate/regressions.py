@@ -39,6 +39,7 @@ from dashbench.gate.project import (
 )
 from dashbench.gate.speedup_drops import SpeedupDrop, find_speedup_drops
 from dashbench.gate.steps import find_steps_up
+from rust_bridge.options import add_config
 
 EXIT_OK = 0
 EXIT_REGRESSION = 1
@@ -290,9 +291,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=HELP_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--config", default="asv.conf.json", help="asv config (default: %(default)s)"
-    )
+    add_config(parser)
     parser.add_argument("--range", metavar="A..B", help="only steps at commits in git's A..B")
-    parser.add_argument("--format", choices=("md", "json"), default="md")
+    parser.add_argument(
+        "--format", choices=("md", "json"), default="md",
+        help="md: a Markdown table for people (default); json: one object per finding",
+    )  # fmt: skip
     parser.set_defaults(handler=run)

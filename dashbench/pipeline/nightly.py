@@ -19,6 +19,7 @@ from dashbench.pipeline.lock import results_lock
 from dashbench.pipeline.progress import Progress
 from dashbench.pipeline.publish import publish_and_gate, summary_markdown
 from dashbench.pipeline.stages import CommitOptions, benchmark_commits
+from rust_bridge.options import add_config, add_machine, add_wait
 
 EPILOG = """\
 exit codes (those of the regression gate, `dashbench regressions`):
@@ -33,12 +34,8 @@ redoes only the commits whose results are missing, corrupt or incomplete.
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config", default="asv.conf.json", help="asv config (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--machine", help="asv machine name (default: this host's); one per CI shard"
-    )
+    add_config(parser)
+    add_machine(parser, "asv machine name (default: this host's); one per CI shard")
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -61,14 +58,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         help="time: wall time (asv, Criterion); instructions: callgrind counts of the same "
         "timed regions, both languages, deterministic and fast; all: both (default)",
     )
-    wait = parser.add_mutually_exclusive_group()
-    wait.add_argument(
-        "--wait", dest="wait", action="store_true", default=True,
-        help="if another run holds the results directory, wait for it (default)",
-    )  # fmt: skip
-    wait.add_argument(
-        "--no-wait", dest="wait", action="store_false", help="refuse at once (exit 2) instead"
-    )
+    add_wait(parser)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
