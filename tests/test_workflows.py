@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from dashbench.cli import build_parser
 
@@ -114,6 +115,47 @@ def test_workflows_run_the_tested_entry_points() -> None:
     assert "dashbench continuous" in (ROOT / ".github/workflows/pull_request.yml").read_text()
     for path in WORKFLOWS:
         assert "uses: ./.github/actions/setup" in path.read_text(), path.name
+
+
+def _workflow(name: str) -> dict:
+    # YAML 1.1 reads the key `on` as True.
+    data = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())
+    data["on"] = data.pop(True, data.get("on"))
+    return data
+
+
+def test_pull_request_benchmarks_run_on_request_only() -> None:
+    """A label, a /benchmark comment from someone with write access, or a manual start: never
+    every push of every pull request (the check runs the contributor's code for half an hour)."""
+    flow = _workflow("pull_request.yml")
+    triggers = flow["on"]
+    assert set(triggers) == {"pull_request", "issue_comment", "workflow_dispatch"}
+    assert "push" not in triggers and "pull_request_target" not in triggers
+    assert "opened" not in triggers["pull_request"]["types"]
+    assert "labeled" in triggers["pull_request"]["types"]
+    assert triggers["workflow_dispatch"]["inputs"]["pr"]["required"] is True
+    [job] = flow["jobs"].values()
+    gate = " ".join(job["if"].split())
+    assert "contains(github.event.pull_request.labels.*.name, 'benchmark')" in gate
+    assert "startsWith(github.event.comment.body, '/benchmark')" in gate
+    assert "github.event.comment.author_association" in gate
+    assert "github.event.issue.pull_request" in gate  # a comment on an issue is not a request
+
+
+def test_pull_request_job_fits_its_work_and_keeps_one_comment() -> None:
+    [job] = _workflow("pull_request.yml")["jobs"].values()
+    assert job["timeout-minutes"] <= 60  # two commits, ~30 minutes cold
+    scripts = [s["with"]["script"] for s in job["steps"] if "github-script" in s.get("uses", "")]
+    commenting = [s for s in scripts if "createComment" in s]
+    assert len(commenting) == 1
+    [script] = commenting
+    # Find the comment by its marker and edit it; create one only when there is none.
+    assert "<!-- dashbench-pull-request-benchmarks -->" in script
+    assert script.index("updateComment") < script.index("createComment")
+    assert ".includes(marker)" in script
+    run = next(s["run"] for s in job["steps"] if "dashbench continuous" in s.get("run", ""))
+    assert "--metric" not in run  # both metrics: instruction counts carry the verdict
+    assert 'continuous "$BASE_SHA" "$HEAD_SHA"' in run
 
 
 def test_workflows_name_no_package_registry() -> None:
