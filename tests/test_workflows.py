@@ -7,14 +7,19 @@ CLI and exercised locally (the results-branch helper against a real bare reposit
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from asv_config import asv_config
+from test_merge import NAMES, write_shard
 
 from dashbench.cli import build_parser
 
@@ -107,7 +112,7 @@ def test_workflows_call_dashbench_commands_that_parse() -> None:
 def test_workflows_run_the_tested_entry_points() -> None:
     nightly = (ROOT / ".github/workflows/nightly.yml").read_text()
     assert "dashbench nightly --machine" in nightly
-    assert "dashbench merge shards/shard-* --into .asv/results" in nightly
+    assert "dashbench merge shards/shard-*/results --into .asv/results" in nightly
     assert "dashbench nightly --publish-only" in nightly
     assert "tools/results_branch.sh restore" in nightly
     assert "tools/results_branch.sh push" in nightly
@@ -167,47 +172,139 @@ def test_workflows_name_no_package_registry() -> None:
 
 def _git(cwd: Path, *args: str) -> str:
     return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
-    ).stdout
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=cwd, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
 
 
-def _branch(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
+def _step(job: str, name: str) -> str:
+    """The shell script of the nightly workflow's step whose name starts with ``name``."""
+    [script] = [
+        step["run"]
+        for step in _workflow("nightly.yml")["jobs"][job]["steps"]
+        if step.get("name", "").startswith(name)
+    ]
+    return script
+
+
+def _run_step(cwd: Path, job: str, name: str, **env: str) -> str:
     proc = subprocess.run(
-        [str(RESULTS_BRANCH), *args], cwd=cwd, capture_output=True, text=True, env=env
-    )
+        ["bash", "-euo", "pipefail", "-c", _step(job, name)],
+        cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, "GITHUB_SHA": "f" * 40, **env},
+    )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout
 
 
-def test_results_branch_round_trip(tmp_path: Path) -> None:
-    """restore/push as the nightly workflow uses them, against a real bare origin."""
+def _clone(origin: Path, to: Path) -> Path:
+    """A checkout as actions/checkout leaves it, with this project's tools and venv."""
+    _git(origin.parent, "clone", "-q", str(origin), str(to))
+    (to / "tools").symlink_to(ROOT / "tools")
+    (to / ".venv").symlink_to(ROOT / ".venv")
+    return to
+
+
+def _tree(path: Path) -> dict[str, bytes]:
+    """The files under ``path``, but the run's hidden scratch files (its lock)."""
+    return {
+        str(p.relative_to(path)): p.read_bytes()
+        for p in path.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def _publish(project: Path) -> dict[str, bytes]:
+    cmd = [sys.executable, "-m", "asv", "publish", "--config", str(project / "asv.conf.json")]
+    subprocess.run(cmd, cwd=project, check=True, capture_output=True, text=True)
+    return _tree(project / ".asv" / "html" / "graphs")
+
+
+def test_results_branch_keeps_what_a_later_report_needs(tmp_path: Path) -> None:
+    """The nightly's own steps, run against a real bare origin: a bench job's shard (asv results
+    and both stores), the merge job's restore, merge, store placement and push; then a fresh
+    clone restores the branch and publishes the same site, with the stores' entries."""
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    seed = tmp_path / "seed"
+    _git(tmp_path, "init", "-q", "-b", "main", str(seed))
+    (seed / "asv.conf.json").write_text(json.dumps(asv_config("p")))
+    _git(seed, "add", "asv.conf.json")
+    _git(seed, "commit", "-qm", "code")
+    _git(seed, "push", "-q", str(origin), "main")
+    head = _git(seed, "rev-parse", "HEAD").strip()
+
+    # A bench job on machine m1: restore (nothing yet), measure, and its shard as uploaded
+    # (upload-artifact roots the shard at the paths' common directory, .asv/).
+    bench = _clone(origin, tmp_path / "bench")
+    assert "starting from an empty" in _run_step(bench, "bench", "Restore", MACHINE="m1")
+    asv_dir = bench / ".asv"
+    write_shard(asv_dir / "results", "m1", dict.fromkeys(NAMES, 1.0), commit=head)
+    (asv_dir / "criterion" / head).mkdir(parents=True)
+    (asv_dir / "criterion" / head / "entry.json").write_text('{"samples": [1, 2, 3]}')
+    (asv_dir / "criterion" / head / ".entry.json.tmp").write_text("scratch")
+    (asv_dir / "counts" / head).mkdir(parents=True)
+    (asv_dir / "counts" / head / "rust.json").write_text('{"counts": {"id": [7]}}')
+    shard = tmp_path / "merge" / "shards" / "shard-m1"
+    for rel in ("results/m1", "results/benchmarks.json", "criterion", "counts"):
+        src, dst = asv_dir / rel, shard / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(src, dst) if src.is_dir() else shutil.copy(src, dst)
+
+    merge = tmp_path / "merge"
+    shutil.move(str(shard.parent), tmp_path / "shards")
+    merge.rmdir()
+    merge = _clone(origin, merge)
+    shutil.move(str(tmp_path / "shards"), merge / "shards")
+    for step in ("Restore", "dashbench merge", "Keep each machine", "Push results"):
+        _run_step(merge, "merge", step)
+    site = _publish(merge)
+    assert site
+
+    files = _git(origin, "ls-tree", "-r", "--name-only", "benchmark-results").split()
+    assert f"criterion/m1/{head}/entry.json" in files
+    assert f"counts/m1/{head}/rust.json" in files
+    assert "results/benchmarks.json" in files and "asv.conf.json" not in files
+    assert not [f for f in files if "/." in f]  # scratch files stay with the run
+
+    # A fresh clone, restoring as the next bench job on m1 does: the same stores and results,
+    # and `asv publish` over them makes the same site.
+    fresh = _clone(origin, tmp_path / "fresh")
+    assert "restored criterion/m1" in _run_step(fresh, "bench", "Restore", MACHINE="m1")
+    assert (fresh / ".asv" / "criterion" / head / "entry.json").read_text() == (
+        '{"samples": [1, 2, 3]}'
+    )
+    assert (fresh / ".asv" / "counts" / head / "rust.json").exists()
+    assert _tree(fresh / ".asv" / "results") == _tree(merge / ".asv" / "results")
+    assert _publish(fresh) == site
+    # Nothing new: the next push changes nothing.
+    assert "unchanged" in _run_step(merge, "merge", "Push results")
+
+
+def _branch(cwd: Path, *args: str) -> str:
+    proc = subprocess.run([str(RESULTS_BRANCH), *args], cwd=cwd, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def test_results_branch_reads_the_first_layout_and_refuses_bad_paths(tmp_path: Path) -> None:
+    """A branch written before the stores joined it kept asv's results at its top."""
     origin = tmp_path / "origin.git"
     _git(tmp_path, "init", "-q", "--bare", str(origin))
     work = tmp_path / "work"
-    _git(tmp_path, "init", "-q", "-b", "main", str(work))
-    (work / "README").write_text("code\n")
-    _git(work, "add", "README")
-    _git(work, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "code")
+    _git(tmp_path, "init", "-q", "-b", "benchmark-results", str(work))
+    (work / "benchmarks.json").write_text("{}")
+    _git(work, "add", "benchmarks.json")
+    _git(work, "commit", "-qm", "old layout")
     _git(work, "remote", "add", "origin", str(origin))
-    _git(work, "push", "-q", "origin", "main")
+    _git(work, "push", "-q", "origin", "benchmark-results")
 
-    results = work / ".asv" / "results"
-    assert "starting from an empty" in _branch(work, "restore", str(results))
-    assert list(results.iterdir()) == []
-
-    (results / "m1").mkdir()
-    (results / "m1" / "machine.json").write_text('{"machine": "m1"}')
-    (results / "benchmarks.json").write_text("{}")
-    (results / ".dashbench.lock").write_text("")
-    assert "pushed" in _branch(work, "push", str(results), "first results")
-    assert "unchanged" in _branch(work, "push", str(results), "again")
-
-    files = _git(origin, "ls-tree", "-r", "--name-only", "benchmark-results").split()
-    assert sorted(files) == ["benchmarks.json", "m1/machine.json"]
-    assert "README" not in files  # an orphan branch: results only, no code
-
-    fresh = tmp_path / "fresh"
-    _branch(work, "restore", str(fresh))
-    assert (fresh / "m1" / "machine.json").read_text() == '{"machine": "m1"}'
-    assert not (fresh / ".dashbench.lock").exists()
-    assert _git(work, "worktree", "list").count("\n") == 1  # the temporary worktree is gone
+    assert "top-level layout" in _branch(work, "restore", "results=out/results")
+    assert (work / "out" / "results" / "benchmarks.json").read_text() == "{}"
+    for bad in ("../x=out", "results", "-x=out"):
+        proc = subprocess.run(
+            [str(RESULTS_BRANCH), "restore", bad], cwd=work, capture_output=True, text=True
+        )
+        assert proc.returncode == 2, bad
+        assert "expected PATH=DIR" in proc.stderr or "bad branch path" in proc.stderr, bad
+    assert _git(work, "worktree", "list").count("\n") == 1
