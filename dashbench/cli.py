@@ -26,6 +26,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "dashbench.pipeline.nightly",
     "dashbench.pipeline.continuous",
     "dashbench.merge",
+    "dashbench.status",
     "rust_bridge.cli",
     "callgrind_bridge.cli",
 )

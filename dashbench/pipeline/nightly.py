@@ -10,16 +10,23 @@ one stopped.
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
 from pathlib import Path
+from typing import Any
 
 from dashbench.errors import DashbenchError
+from dashbench.gate.project import Project
 from dashbench.pipeline import ledger
 from dashbench.pipeline.asvjob import METRICS, open_job, open_project
 from dashbench.pipeline.lock import results_lock
 from dashbench.pipeline.progress import Progress
-from dashbench.pipeline.publish import publish_and_gate, summary_markdown
+from dashbench.pipeline.publish import GATE_VERDICTS, Outcome, publish_and_gate, summary_markdown
 from dashbench.pipeline.stages import CommitOptions, benchmark_commits
+from rust_bridge.fs import write_json_atomically
 from rust_bridge.options import add_config, add_machine, add_wait
+
+LAST_NIGHTLY = "last-nightly.json"
 
 EPILOG = """\
 exit codes (those of the regression gate, `dashbench regressions`):
@@ -59,6 +66,37 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         "timed regions, both languages, deterministic and fast; all: both (default)",
     )
     add_wait(parser)
+
+
+def last_nightly_path(project: Project) -> Path:
+    """Beside asv's results directory, not in it: asv reads every JSON file there as results."""
+    return project.results_dir.parent / LAST_NIGHTLY
+
+
+def record_nightly(
+    project: Project, machine: str | None, commits: list[str], outcome: Outcome
+) -> None:
+    """What `dashbench status` shows of the last nightly: when, where, what, and the verdict."""
+    write_json_atomically(
+        last_nightly_path(project),
+        {
+            "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "machine": machine,
+            "commits": commits,
+            "gate": outcome.gate,
+            "verdict": GATE_VERDICTS.get(outcome.gate, "error"),
+        },
+        indent=1,
+    )
+
+
+def read_last_nightly(project: Project) -> dict[str, Any] | None:
+    """The record, or None when no nightly finished here (or its record cannot be read)."""
+    try:
+        data = json.loads(last_nightly_path(project).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -104,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
             options = CommitOptions(args.quick, args.rust_filter, args.metric)
             benchmark_commits(job, commits, options, progress)
         outcome = publish_and_gate(project, args.range, progress)
+        record_nightly(project, None if args.publish_only else job.machine, commits, outcome)
     if args.summary:
         args.summary.write_text(summary_markdown("dashbench nightly", commits, outcome), "utf-8")
     if args.timings:
