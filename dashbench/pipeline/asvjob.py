@@ -86,14 +86,13 @@ def primary_environment(project: Project) -> str:
     return wanted
 
 
-def ensure_machine(name: str | None) -> str:
+def ensure_machine(name: str) -> str:
     """Make sure asv knows the machine without asking anything (CI has no console).
 
     A machine already described in ~/.asv-machine.json is left as its owner described it. A new
     one is recorded with asv's detected defaults under the requested name; `asv machine --yes
     --machine NAME` would record the other fields as null instead.
     """
-    name = name or Machine.get_unique_machine_name()
     try:
         MachineCollection.load(name)
     except UserError:
