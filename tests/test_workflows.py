@@ -22,6 +22,7 @@ from asv_config import asv_config
 from test_merge import NAMES, write_shard
 
 from dashbench.cli import build_parser
+from dashbench.pipeline.asvjob import QUICK_SUFFIX, machine_name
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -161,6 +162,20 @@ def test_pull_request_job_fits_its_work_and_keeps_one_comment() -> None:
     run = next(s["run"] for s in job["steps"] if "dashbench continuous" in s.get("run", ""))
     assert "--metric" not in run  # both metrics: instruction counts carry the verdict
     assert 'continuous "$BASE_SHA" "$HEAD_SHA"' in run
+
+
+def test_the_bench_shard_holds_the_machine_the_run_recorded_as() -> None:
+    """A smoke run records under <machine>-quick (asvjob.machine_name): its shard must send
+    those results, or the merge job finds nothing to merge."""
+    [upload] = [
+        step
+        for step in _workflow("nightly.yml")["jobs"]["bench"]["steps"]
+        if "upload-artifact" in step.get("uses", "")
+    ]
+    results = upload["with"]["path"].split()[0]
+    assert machine_name("m", quick=True) == "m" + QUICK_SUFFIX
+    quick = "${{ inputs.quick && '" + QUICK_SUFFIX + "' || '' }}"
+    assert results == ".asv/results/${{ matrix.machine }}" + quick
 
 
 def test_workflows_name_no_package_registry() -> None:
