@@ -172,7 +172,7 @@ def test_the_bench_shard_holds_the_machine_the_run_recorded_as() -> None:
         for step in _workflow("nightly.yml")["jobs"]["bench"]["steps"]
         if "upload-artifact" in step.get("uses", "")
     ]
-    results = upload["with"]["path"].split()[0]
+    results = upload["with"]["path"].splitlines()[0]
     assert machine_name("m", quick=True) == "m" + QUICK_SUFFIX
     quick = "${{ inputs.quick && '" + QUICK_SUFFIX + "' || '' }}"
     assert results == ".asv/results/${{ matrix.machine }}" + quick
