@@ -185,10 +185,10 @@ def test_workflows_name_no_package_registry() -> None:
             assert host not in text, (path.name, host)
 
 
-def _git(cwd: Path, *args: str) -> str:
+def _git(cwd: Path, *args: str, **env: str) -> str:
     return subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=cwd, check=True, capture_output=True, text=True,
+        cwd=cwd, check=True, capture_output=True, text=True, env={**os.environ, **env},
     ).stdout  # fmt: skip
 
 
@@ -245,7 +245,10 @@ def test_results_branch_keeps_what_a_later_report_needs(tmp_path: Path) -> None:
     _git(tmp_path, "init", "-q", "-b", "main", str(seed))
     (seed / "asv.conf.json").write_text(json.dumps(asv_config("p")))
     _git(seed, "add", "asv.conf.json")
-    _git(seed, "commit", "-qm", "code")
+    # asv numbers revisions over every ref by date, the results branch's commits too: an older
+    # code commit keeps the numbering the same in every clone, whatever the clock says.
+    old = "2020-01-01T00:00:00Z"
+    _git(seed, "commit", "-qm", "code", GIT_AUTHOR_DATE=old, GIT_COMMITTER_DATE=old)
     _git(seed, "push", "-q", str(origin), "main")
     head = _git(seed, "rev-parse", "HEAD").strip()
 
