@@ -10,6 +10,7 @@ from callgrind_bridge.manifest import load_manifest
 from callgrind_bridge.passes import PassOptions, python_pass, rust_pass
 from callgrind_bridge.store import LANGUAGES, CountStore
 from rust_bridge.checkout import resolve_sha
+from rust_bridge.options import add_config, add_env
 from rust_bridge.settings import Settings, load_settings
 
 
@@ -19,11 +20,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="instruction counts (callgrind) of the timed regions: run a pass, show the store",
         description=__doc__,
     )
-    parser.add_argument("--config", help="asv.conf.json to take settings from (default: ./)")
-    sub = parser.add_subparsers(dest="counts_command", metavar="ACTION", required=True)
+    add_config(parser)
+    sub = parser.add_subparsers(
+        dest="counts_command", metavar="ACTION", required=True, help="what to do"
+    )
 
     run = sub.add_parser("run", help="count one commit into the store")
-    run.add_argument("--config", default=argparse.SUPPRESS, help="as above, after the action")
     run.add_argument("--commit", default="HEAD", help="commit to measure (default HEAD)")
     run.add_argument(
         "--lang", choices=[*LANGUAGES, "all"], default="all", help="which side (default all)"
@@ -36,14 +38,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="interpreter whose installed workloads the Python side counts (default: this one; "
         "`asv run` counts each commit in its own environment)",
     )
-    run.add_argument("--env-name", help="store the Python counts under this asv environment")
+    add_env(run, "store the Python counts under this asv environment")
     run.add_argument("--again", action="store_true", help="measure ids the store already has")
     run.set_defaults(handler=_run)
 
     show = sub.add_parser("show", help="print a commit's counts, both languages")
-    show.add_argument("--config", default=argparse.SUPPRESS, help="as above, after the action")
     show.add_argument("--commit", default="HEAD", help="commit to show (default HEAD)")
-    show.add_argument("--env-name", help="the asv environment of the Python counts")
+    add_env(show, "the asv environment of the Python counts")
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.set_defaults(handler=_show)
 
@@ -68,7 +69,7 @@ def _run(args: argparse.Namespace) -> int:
                 items,
                 python=args.python,
                 benchmarks_dir=settings.suite_dir,
-                env_name=args.env_name,
+                env_name=args.env,
                 options=options,
                 progress=say,
             )
@@ -90,7 +91,7 @@ def _show(args: argparse.Namespace) -> int:
     commit = resolve_sha(settings.git_dir, args.commit)
     store = CountStore(settings.count_store)
     entries = {
-        "python": store.get(commit, "python", args.env_name),
+        "python": store.get(commit, "python", args.env),
         "rust": store.get(commit, "rust"),
     }
     rows = []

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from dashbench import __version__
 from rust_bridge.errors import BridgeError
+from rust_bridge.options import accept_config_anywhere
 
 # Modules that contribute subcommands, each with a ``register(subparsers)`` function.
 _COMMAND_MODULES: tuple[str, ...] = (
@@ -26,6 +27,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "dashbench.pipeline.continuous",
     "dashbench.merge",
     "dashbench.equivalence_cli",
+    "dashbench.status",
     "rust_bridge.cli",
     "callgrind_bridge.cli",
 )
@@ -43,9 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 success, 1 regressions found (gate commands only), 2 error.",
     )
     parser.add_argument("--version", action="version", version=f"dashbench {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help="`dashbench COMMAND --help` explains each"
+    )
     for name in _COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
+    accept_config_anywhere(parser)
     return parser
 
 

@@ -40,6 +40,7 @@ from asv.util import UserError, load_json
 from dashbench.errors import DashbenchError
 from dashbench.pipeline.lock import results_lock
 from rust_bridge.fs import replace, stage_bytes
+from rust_bridge.options import add_wait
 
 BENCHMARKS = "benchmarks.json"
 MACHINE = "machine.json"
@@ -267,7 +268,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("shards", nargs="+", metavar="SHARD", help="a results directory")
     parser.add_argument("--into", required=True, metavar="RESULTS_DIR", help="merge target")
-    wait = parser.add_mutually_exclusive_group()
-    wait.add_argument("--wait", dest="wait", action="store_true", default=True)
-    wait.add_argument("--no-wait", dest="wait", action="store_false")
+    add_wait(parser)
     parser.set_defaults(handler=run)

@@ -45,7 +45,7 @@ def cargo_config_args(source: str | None = None) -> list[str]:
 
 @functools.cache
 def _detected_source() -> str:
-    cache = _cache_path()
+    cache = cache_path()
     try:
         cached = json.loads(cache.read_text())
         if time.time() - cached["checked_at"] < CACHE_TTL and cached["source"] in SOURCES:
@@ -73,6 +73,6 @@ def registry_reachable() -> bool:
     return done.returncode == 0
 
 
-def _cache_path() -> Path:
+def cache_path() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "dashbench" / "cargo-source.json"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rust_bridge.checkout import resolve_sha
 from rust_bridge.errors import BridgeError
+from rust_bridge.options import add_config, add_env, add_machine
 from rust_bridge.output import format_seconds
 from rust_bridge.reader import DEFAULT_BASELINE, CriterionTree, Problem, read_tree
 from rust_bridge.settings import Settings, load_settings
@@ -24,8 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Criterion (Rust) results: show, import, run, manifest, backfill",
         description=__doc__,
     )
-    parser.add_argument("--config", help="asv.conf.json to take settings from (default: ./)")
-    sub = parser.add_subparsers(dest="criterion_command", metavar="ACTION", required=True)
+    add_config(parser)
+    sub = parser.add_subparsers(
+        dest="criterion_command", metavar="ACTION", required=True, help="what to do"
+    )
 
     show = sub.add_parser("show", help="list what a Criterion tree holds, and its problems")
     show.add_argument("dir", type=Path, help="a Criterion output directory (target/criterion)")
@@ -58,8 +61,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     backfill = sub.add_parser("backfill", help="store entries of past commits -> asv results")
     backfill.add_argument("--range", required=True, dest="range_spec", help="git range A..B")
-    backfill.add_argument("--machine", help="asv machine name (default: this machine's)")
-    backfill.add_argument("--env-name", default="criterion-backfill", help="asv env name")
+    add_machine(backfill, "asv machine name (default: this machine's)")
+    add_env(
+        backfill, "asv environment name of the rows (default: %(default)s)", "criterion-backfill"
+    )
     backfill.add_argument(
         "--run-missing", action="store_true", help="cargo bench commits with no store entry"
     )
@@ -210,7 +215,7 @@ def _backfill(args: argparse.Namespace) -> int:
         settings,
         args.range_spec,
         machine=args.machine,
-        env_name=args.env_name,
+        env_name=args.env,
         run_missing=args.run_missing,
         quick=args.quick,
         progress=lambda line: print(line, file=sys.stderr),

@@ -25,7 +25,7 @@ from dashbench.pipeline.lock import LOCK_NAME
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-MACHINE = "nightly-test"
+MACHINE = "nightly-test-quick"  # --quick records under <machine>-quick
 GROUP = "sequential_execution"
 PYTHON = {f"{GROUP}.{c}.time_{f}" for c, f in (
     ("ThreeNodesSimple", "3_nodes_simple"), ("FiveNodesComplex", "5_nodes_complex"),

@@ -7,6 +7,7 @@ repository is a real temporary git repository.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -14,11 +15,12 @@ from pathlib import Path
 
 import pytest
 from test_merge import COMMIT, ENV, NAMES, write_shard
+from test_workflows import ROOT, dashbench_invocations
 
-from dashbench.cli import main
+from dashbench.cli import build_parser, main
 from dashbench.errors import DashbenchError
 from dashbench.pipeline import ledger
-from dashbench.pipeline.asvjob import AsvJob, open_project
+from dashbench.pipeline.asvjob import AsvJob, open_job, open_project
 from dashbench.pipeline.progress import Progress
 from dashbench.pipeline.stages import CommitOptions, _rust_done
 from rust_bridge.reader import read_tree
@@ -101,6 +103,36 @@ def test_later_runs_pick_the_commits_after_the_newest_complete_one(repo: Path) -
     _measure(repo, c2)
     assert ledger.select_commits(job, None, expected) == []
     assert ledger.select_commits(job, f"{c0}..{c2}", expected) == [c1]
+
+
+def _workflow_job(quick: bool) -> AsvJob:
+    """The job of the nightly workflow's bench step, from its own command line."""
+    text = (ROOT / ".github" / "workflows" / "nightly.yml").read_text()
+    [argv] = [a for a in dashbench_invocations(text, quick=quick) if "--machine" in a]
+    args = build_parser().parse_args(argv)
+    job = open_job(args.config, args.machine, args.bench, quick=args.quick, metric=args.metric)
+    return dataclasses.replace(job, env_name=ENV)  # the environment write_shard records
+
+
+def test_the_workflows_smoke_run_never_joins_the_real_series(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """nightly.yml passes --machine and, on request, --quick: asv saves --quick results like any
+    others, so they must land under a machine of their own that the full run never reads."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # asv's machine file
+    monkeypatch.chdir(repo)
+    head = _commits(repo)[-1]
+    smoke, full = _workflow_job(quick=True), _workflow_job(quick=False)
+    assert smoke.machine == f"{full.machine}-quick"
+    write_shard(repo / "results", smoke.machine, dict.fromkeys(NAMES, 1.0), commit=head)
+    expected = ledger.expected_benchmarks(full)
+    assert ledger.status(smoke, head, expected) is ledger.Status.COMPLETE
+    assert ledger.status(full, head, expected) is ledger.Status.MISSING
+    assert ledger.select_commits(full, None, expected) == [head]
+    # A full run cannot be pointed at the smoke series by name either.
+    assert main(["nightly", "--machine", smoke.machine, "--no-wait"]) == 2
+    assert "suffix is kept for smoke runs" in capsys.readouterr().err
+    assert not (repo / "results" / full.machine).exists()
 
 
 def test_bad_range_is_a_clear_error(repo: Path) -> None:

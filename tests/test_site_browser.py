@@ -36,6 +36,8 @@ CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver"
 PAIR_IDS = ("sequential_execution/3_nodes_simple", "state_cloning/small_state_clone")
 MACHINE = "browserbox"
 SCREENSHOTS = Path(os.environ.get("DASHBENCH_SCREENSHOTS", ROOT / "artifacts" / "screenshots"))
+# The site `make demo` published (its .asv/html), to check and photograph; unset: not checked.
+DEMO_SITE = os.environ.get("DASHBENCH_DEMO_SITE")
 
 
 def _run(cmd: list[str], cwd: Path, **env: str) -> str:
@@ -192,6 +194,25 @@ def _graph_points(driver, base: str, name: str) -> int:
     return WebDriverWait(driver, 60).until(lambda d: d.execute_script(_PLOTTED_POINTS) or False)
 
 
+_THUMBNAIL_POINTS = """
+const el = document.getElementById('summarygrid-' + arguments[0]);
+if (!el) { return null; }
+el.scrollIntoView();
+const plot = window.jQuery && jQuery(el).data('plot');
+if (!plot) { return null; }
+return plot.getData()[0].data.filter((p) => p && p[1] !== null && isFinite(p[1])).length;
+"""
+
+
+def _thumbnail_points(driver, name: str) -> int:
+    """Points of the grid's thumbnail of ``name``: it draws lines only, so 1 is an empty box."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, 60).until(
+        lambda d: d.execute_script(_THUMBNAIL_POINTS, name) or False
+    )
+
+
 def _no_dialog(driver) -> None:
     from selenium.common.exceptions import NoAlertPresentException
 
@@ -222,6 +243,9 @@ def test_graphs_and_report_render_with_data(project_site: Path, browser) -> None
                 assert size and size[0] > 100 and size[1] > 100
 
         browser.get(f"{base}/index.html")
+        assert _thumbnail_points(browser, pairs[0].count("rust")) >= 1
+        browser.execute_script("window.scrollTo(0, 0)")
+        _screenshot(browser, "grid")
         link = browser.find_element("css selector", "#nav-li-dashbench-report a")
         link.click()
         assert browser.current_url.endswith("/dashbench/report.html")
@@ -275,3 +299,18 @@ def test_injected_names_and_subjects_execute_nothing(injection_site: Path, brows
         _no_dialog(browser)
         assert browser.execute_script(f"return window.{FLAG} === undefined")
         _screenshot(browser, "injection-graph")
+
+
+@pytest.mark.skipif(not DEMO_SITE, reason="DASHBENCH_DEMO_SITE (the site make demo made) unset")
+def test_demo_site_draws_lines_for_both_languages(browser) -> None:
+    """`make demo` counts a few commits: each language's instruction graph and thumbnail is a
+    line over them, not a dot."""
+    [pair] = [p for p in load_pairs(ROOT / "dashbench/pairs.json") if p.criterion_id == PAIR_IDS[0]]
+    with serve(Path(str(DEMO_SITE))) as base:
+        for language in ("python", "rust"):
+            assert _graph_points(browser, base, pair.count(language)) >= 2, language
+        _screenshot(browser, "demo-graph")
+        browser.get(f"{base}/index.html")
+        for language in ("rust", "python"):  # python last: the screenshot shows its group
+            assert _thumbnail_points(browser, pair.count(language)) >= 2, language
+        _screenshot(browser, "demo-grid")

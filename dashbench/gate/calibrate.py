@@ -51,6 +51,7 @@ from dashbench.gate.steps import find_steps_up
 from dashbench.revisions import check_regex, option_safe, resolve_commit
 from dashbench.site import machine_names, results_files
 from rust_bridge.fs import write_json_atomically
+from rust_bridge.options import add_config
 
 STEPS = tuple(round(0.01 * k, 2) for k in range(1, 101))  # injected slowdowns: 1% .. 100%
 Z99 = 2.576  # half-width of a 99% normal interval, in standard errors
@@ -371,12 +372,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "calibrate",
         help="A/A noise runs: per-benchmark spread, regression thresholds and detectable slowdown",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Measure one commit --runs times (A/A), take each benchmark's run-to-run "
+        "spread, and derive its regression threshold and the smallest slowdown it can detect. "
+        "The method is described in dashbench/gate/calibrate.py.",
     )
-    parser.add_argument(
-        "--config", default="asv.conf.json", help="asv config (default: %(default)s)"
-    )
+    add_config(parser)
     parser.add_argument("--commit", default="HEAD", help="commit measured A/A (default: HEAD)")
     parser.add_argument("--runs", type=int, default=3, help="A/A runs (default: %(default)s)")
     parser.add_argument(

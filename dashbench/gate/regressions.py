@@ -42,6 +42,7 @@ from dashbench.gate.speedup_drops import SpeedupDrop, find_speedup_drops
 from dashbench.gate.steps import find_steps_up
 from dashbench.revisions import check_range
 from dashbench.site import machine_names, read_json
+from rust_bridge.options import add_config
 from rust_bridge.output import format_seconds
 
 EXIT_OK = 0
@@ -351,9 +352,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=HELP_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--config", default="asv.conf.json", help="asv config (default: %(default)s)"
-    )
+    add_config(parser)
     parser.add_argument("--range", metavar="A..B", help="only steps at commits in git's A..B")
-    parser.add_argument("--format", choices=("md", "json"), default="md")
+    parser.add_argument(
+        "--format", choices=("md", "json"), default="md",
+        help="md: a Markdown table for people (default); json: one object per finding",
+    )  # fmt: skip
     parser.set_defaults(handler=run)

@@ -93,18 +93,38 @@ def primary_environment(project: Project) -> str:
     return wanted
 
 
-def ensure_machine(name: str | None) -> str:
+def ensure_machine(name: str) -> str:
     """Make sure asv knows the machine without asking anything (CI has no console).
 
     A machine already described in ~/.asv-machine.json is left as its owner described it. A new
     one is recorded with asv's detected defaults under the requested name; `asv machine --yes
     --machine NAME` would record the other fields as null instead.
     """
-    name = name or Machine.get_unique_machine_name()
     try:
         MachineCollection.load(name)
     except UserError:
         MachineCollection.save(name, {**Machine.get_defaults(), "machine": name})
+    return name
+
+
+QUICK_SUFFIX = "-quick"
+
+
+def machine_name(machine: str | None, *, quick: bool) -> str:
+    """The asv machine a job records under: a smoke run's few samples must never join (and trip
+    the step detection of) a full series, and asv saves ``--quick`` results like any others.
+
+    So ``--quick`` always records under ``<machine>-quick`` (``<host>-quick`` by default), and
+    a full run refuses a ``-quick`` machine: the ledger of a real series never sees a smoke run.
+    """
+    name = machine or Machine.get_unique_machine_name()
+    if quick:
+        return name if name.endswith(QUICK_SUFFIX) else name + QUICK_SUFFIX
+    if name.endswith(QUICK_SUFFIX):
+        raise DashbenchError(
+            f"--machine {name!r}: the {QUICK_SUFFIX} suffix is kept for smoke runs; "
+            "add --quick, or pick another name"
+        )
     return name
 
 
@@ -127,9 +147,8 @@ def open_job(
     quick: bool = False,
     metric: str = "all",
 ) -> AsvJob:
-    """``quick`` without a machine name records as ``<host>-quick``: a smoke run's few samples
-    must never join (and trip the step detection of) the full series. ``bench`` regexes, when
-    given, replace the metric's own selection of asv benchmarks."""
+    """``bench`` regexes, when given, replace the metric's own selection of asv benchmarks.
+    The machine name says whether a run is a smoke run (see `machine_name`)."""
     if metric not in METRICS:
         raise DashbenchError(f"--metric {metric!r}: expected one of {', '.join(METRICS)}")
     for regex in bench or ():
@@ -137,8 +156,7 @@ def open_job(
         check_regex(regex, "--bench")
     if machine is not None:
         option_safe(machine, "--machine")
-    if quick and not machine:
-        machine = f"{Machine.get_unique_machine_name()}-quick"
+    machine = machine_name(machine, quick=quick)
     project = open_project(config)
     return AsvJob(
         project,

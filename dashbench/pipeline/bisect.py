@@ -30,6 +30,7 @@ from dashbench.pairs import count_name
 from dashbench.pipeline.asvjob import derived_config, ensure_machine
 from dashbench.pipeline.probe import Measure, Workspace, probe_for
 from dashbench.revisions import option_safe, resolve_commit
+from rust_bridge.options import add_config, add_env, add_machine
 from rust_bridge.output import Say
 
 DEFAULT_ROUNDS = 3
@@ -220,7 +221,7 @@ def run(args: argparse.Namespace) -> int:
         args.bad,
         args.lang,
         args.machine,
-        args.environment,
+        args.env,
         args.metric,
         args.rounds,
     )
@@ -265,10 +266,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=DEFAULT_ROUNDS,
         help="wall time: rounds per commit of each probe, interleaved (default: %(default)s)",
     )
-    parser.add_argument(
-        "--config", default="asv.conf.json", help="asv config (default: %(default)s)"
-    )
-    parser.add_argument("--machine", help="asv machine name the probes record under")
-    parser.add_argument("-E", "--environment", help="asv environment to measure Python in")
+    add_config(parser)
+    add_machine(parser, "asv machine name the probes record under (default: this host's)")
+    add_env(parser, "asv environment the Python probes run in (default: asv's first)")
     parser.add_argument("--json", action="store_true", help="print the culprit as JSON")
     parser.set_defaults(handler=run)

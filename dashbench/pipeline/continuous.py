@@ -7,7 +7,9 @@ whose count at HEAD exceeds BASE's by more than its calibrated threshold (asv.co
 ``regressions_thresholds``) fails the check. Counts repeat to a fraction of a percent, so one
 measurement of each commit is enough, where two noisy wall-time runs could only show large
 steps. asv's own comparison table of the wall times (``asv compare``'s ``print_table``) is
-shown beside it for information; with ``--metric time`` it is the verdict, as before.
+shown beside it for information; with ``--metric time`` it is the verdict, as before. Its
+Python rounds alternate between the two commits (one ``asv run --interleave-rounds`` of both),
+so a shared machine's drift during the job hits base and head alike.
 
 Exit codes: 0 no slowdown, 1 a benchmark got worse, 2 error.
 """
@@ -216,7 +218,7 @@ def run(args: argparse.Namespace) -> int:
             for c in (base, head)
             if ledger.status(job, c.hexsha, expected) is not ledger.Status.COMPLETE
         ]
-        benchmark_commits(job, todo, options, progress)
+        benchmark_commits(job, todo, options, progress, interleave=True)
         with progress.stage("compare"):
             changes = count_changes(job, base, head) if options.instructions else None
             worsened, table = compare(job, base, head, args.factor) if options.time else (False, "")

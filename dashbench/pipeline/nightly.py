@@ -10,17 +10,24 @@ one stopped.
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
 from pathlib import Path
+from typing import Any
 
 from dashbench.errors import DashbenchError
+from dashbench.gate.project import Project
 from dashbench.pipeline import ledger
 from dashbench.pipeline.asvjob import METRICS, open_job, open_project
 from dashbench.pipeline.lock import results_lock
 from dashbench.pipeline.progress import Progress
-from dashbench.pipeline.publish import publish_and_gate, summary_markdown
+from dashbench.pipeline.publish import GATE_VERDICTS, Outcome, publish_and_gate, summary_markdown
 from dashbench.pipeline.stages import CommitOptions, benchmark_commits
 from dashbench.revisions import check_range
-from rust_bridge.fs import write_text_atomically
+from rust_bridge.fs import write_json_atomically, write_text_atomically
+from rust_bridge.options import add_config, add_machine, add_wait
+
+LAST_NIGHTLY = "last-nightly.json"
 
 EPILOG = """\
 exit codes (those of the regression gate, `dashbench regressions`):
@@ -35,17 +42,13 @@ redoes only the commits whose results are missing, corrupt or incomplete.
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config", default="asv.conf.json", help="asv config (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--machine", help="asv machine name (default: this host's); one per CI shard"
-    )
+    add_config(parser)
+    add_machine(parser, "asv machine name (default: this host's); one per CI shard")
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="smoke run: asv --quick, Criterion quick; recorded as machine <host>-quick "
-        "unless --machine is given",
+        help="smoke run: asv --quick, Criterion quick; always recorded under its own machine, "
+        "MACHINE-quick (default <host>-quick), never in a full series",
     )
     parser.add_argument(
         "--bench",
@@ -63,14 +66,38 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         help="time: wall time (asv, Criterion); instructions: callgrind counts of the same "
         "timed regions, both languages, deterministic and fast; all: both (default)",
     )
-    wait = parser.add_mutually_exclusive_group()
-    wait.add_argument(
-        "--wait", dest="wait", action="store_true", default=True,
-        help="if another run holds the results directory, wait for it (default)",
-    )  # fmt: skip
-    wait.add_argument(
-        "--no-wait", dest="wait", action="store_false", help="refuse at once (exit 2) instead"
+    add_wait(parser)
+
+
+def last_nightly_path(project: Project) -> Path:
+    """Beside asv's results directory, not in it: asv reads every JSON file there as results."""
+    return project.results_dir.parent / LAST_NIGHTLY
+
+
+def record_nightly(
+    project: Project, machine: str | None, commits: list[str], outcome: Outcome
+) -> None:
+    """What `dashbench status` shows of the last nightly: when, where, what, and the verdict."""
+    write_json_atomically(
+        last_nightly_path(project),
+        {
+            "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "machine": machine,
+            "commits": commits,
+            "gate": outcome.gate,
+            "verdict": GATE_VERDICTS.get(outcome.gate, "error"),
+        },
+        indent=1,
     )
+
+
+def read_last_nightly(project: Project) -> dict[str, Any] | None:
+    """The record, or None when no nightly finished here (or its record cannot be read)."""
+    try:
+        data = json.loads(last_nightly_path(project).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -118,6 +145,7 @@ def run(args: argparse.Namespace) -> int:
             options = CommitOptions(args.quick, args.rust_filter, args.metric)
             benchmark_commits(job, commits, options, progress)
         outcome = publish_and_gate(project, args.range, progress)
+        record_nightly(project, None if args.publish_only else job.machine, commits, outcome)
     if args.summary:
         write_text_atomically(args.summary, summary_markdown("dashbench nightly", commits, outcome))
     if args.timings:

@@ -60,17 +60,17 @@ def publish_and_gate(project: Project, range_spec: str | None, progress: Progres
     with progress.stage("regressions"):
         argv = ["regressions", "--config", config, "--format", "md"]
         gate, regressions_md = _dashbench([*argv, *(["--range", range_spec] if range_spec else [])])
-    progress.say(f"regression gate: exit {gate} ({_GATE.get(gate, 'error')})")
+    progress.say(f"regression gate: exit {gate} ({GATE_VERDICTS.get(gate, 'error')})")
     return Outcome(gate, regressions_md, report_md)
 
 
-_GATE = {0: "no regressions", 1: "regressions found", 2: "error"}
+GATE_VERDICTS = {0: "no regressions", 1: "regressions found", 2: "error"}
 
 
 def summary_markdown(title: str, commits: list[str], outcome: Outcome) -> str:
     done = ", ".join(f"`{c[:8]}`" for c in commits) or "none (everything was benchmarked already)"
     return (
         f"# {title}\n\nCommits benchmarked in this run: {done}\n\n"
-        f"Regression gate: **{_GATE.get(outcome.gate, 'error')}** (exit {outcome.gate})\n\n"
+        f"Regression gate: **{GATE_VERDICTS.get(outcome.gate, 'error')}** (exit {outcome.gate})\n\n"
         f"{outcome.regressions_md.strip()}\n\n{outcome.report_md.strip()}\n"
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import sys
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from asv.util import UserError
 
@@ -137,44 +139,60 @@ def rust_count_stage(job: AsvJob, commit: str, progress: Progress) -> None:
         print(f"warning: Rust count of {cid} failed: {why.splitlines()[0]}", file=sys.stderr)
 
 
-def asv_stage(job: AsvJob, commit: str, options: CommitOptions) -> None:
-    """One ``asv run`` of ``commit``; it must leave a complete results file.
+def asv_stage(
+    job: AsvJob, commits: list[str], options: CommitOptions, *, interleave: bool = False
+) -> None:
+    """One ``asv run`` of ``commits``; it must leave a complete results file for each.
 
-    Rounds are not interleaved, so asv saves the file once, when the commit is finished (an
-    interleaved run saves after every round, and a run killed between rounds would leave a file
-    that looks complete with half its samples). Benchmarks that already have a result are
-    skipped, so a commit left incomplete is filled in rather than measured twice. asv exits 2
-    when a benchmark failed; the failure is recorded in the file and the job goes on.
+    By default rounds are not interleaved, so asv saves a commit's file once, when the commit is
+    finished (an interleaved run saves after every round, and a run killed between rounds would
+    leave a file that looks complete with half its samples): the nightly resumes from that.
+    ``interleave`` (a pull request's base and head) alternates the commits round by round, in
+    reversed order every other round, so a shared machine's drift hits both sides alike.
+    Benchmarks that already have a result are skipped, so a commit left incomplete is filled in
+    rather than measured twice. asv exits 2 when a benchmark failed; the failure is recorded in
+    the file and the job goes on.
     """
-    args = [
-        f"--machine={job.machine}",
-        f"--environment={job.env_name}",
-        "--record-samples",
-        "--no-interleave-rounds",
-        "--skip-existing-successful",
-        *job.bench_args(),
-        *(["--quick"] if options.quick else []),
-        f"{commit}^!",
-    ]  # fmt: skip
-    code = job.asv("run", *args)
+    with tempfile.TemporaryDirectory(prefix="dashbench-commits-") as tmp:
+        hashfile = Path(tmp) / "commits"
+        hashfile.write_text("".join(f"{c}\n" for c in commits), encoding="utf-8")
+        args = [
+            f"--machine={job.machine}",
+            f"--environment={job.env_name}",
+            "--record-samples",
+            "--interleave-rounds" if interleave else "--no-interleave-rounds",
+            "--skip-existing-successful",
+            *job.bench_args(),
+            *(["--quick"] if options.quick else []),
+            f"HASHFILE:{hashfile}",
+        ]  # fmt: skip
+        code = job.asv("run", *args)
     expected = ledger.expected_benchmarks(job)
-    state = ledger.status(job, commit, expected)
-    if state is not ledger.Status.COMPLETE:
-        raise DashbenchError(
-            f"`asv run` of {commit[:8]} exited {code} and left {state.value} results in "
-            f"{ledger.results_path(job, commit)}"
-        )
+    for commit in commits:
+        state = ledger.status(job, commit, expected)
+        if state is not ledger.Status.COMPLETE:
+            raise DashbenchError(
+                f"`asv run` of {commit[:8]} exited {code} and left {state.value} results in "
+                f"{ledger.results_path(job, commit)}"
+            )
     if code != 0:
         print(
-            f"warning: `asv run` of {commit[:8]} exited {code}: some benchmarks failed "
-            "(recorded as failed; the others are measured)",
+            f"warning: `asv run` of {' '.join(c[:8] for c in commits)} exited {code}: some "
+            "benchmarks failed (recorded as failed; the others are measured)",
             file=sys.stderr,
         )
 
 
 def benchmark_commits(
-    job: AsvJob, commits: list[str], options: CommitOptions, progress: Progress
+    job: AsvJob,
+    commits: list[str],
+    options: CommitOptions,
+    progress: Progress,
+    *,
+    interleave: bool = False,
 ) -> None:
+    """Rust stages, then asv, commit by commit; with ``interleave`` the Rust stages of every
+    commit first, then one ``asv run`` of them all with interleaved rounds (see `asv_stage`)."""
     expected = ledger.expected_benchmarks(job)
     ledger.repair(job, commits, expected)
     for i, commit in enumerate(commits, 1):
@@ -185,8 +203,18 @@ def benchmark_commits(
         if options.instructions:
             with progress.stage("rust counts", commit, position):
                 rust_count_stage(job, commit, progress)
-        with progress.stage("asv run", commit, position):
-            try:
-                asv_stage(job, commit, options)
-            except UserError as exc:
-                raise DashbenchError(str(exc)) from exc
+        if not interleave:
+            with progress.stage("asv run", commit, position):
+                _asv_stage(job, [commit], options)
+    if interleave and commits:
+        with progress.stage(f"asv run, {len(commits)} commit(s), rounds interleaved"):
+            _asv_stage(job, commits, options, interleave=True)
+
+
+def _asv_stage(
+    job: AsvJob, commits: list[str], options: CommitOptions, *, interleave: bool = False
+) -> None:
+    try:
+        asv_stage(job, commits, options, interleave=interleave)
+    except UserError as exc:
+        raise DashbenchError(str(exc)) from exc

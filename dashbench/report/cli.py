@@ -5,18 +5,20 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from rust_bridge.options import add_config, add_env, add_machine
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     report = subparsers.add_parser(
         "report",
         help="paired Python/Rust speedups as Markdown and as a page in the asv site",
         description="For every machine and environment: per pair the speedup (Python median / "
-        "Rust median) with a 95%% bootstrap interval and its change since the previous commit; "
+        "Rust median) with a 95% bootstrap interval and its change since the previous commit; "
         "geometric means over exact pairs. Run after `asv publish`.",
     )
-    report.add_argument("--config", default="asv.conf.json", help="asv config (asv.conf.json)")
-    report.add_argument("--machine", help="only this asv machine")
-    report.add_argument("--env", help="only this asv environment name")
+    add_config(report)
+    add_machine(report, "only this asv machine")
+    add_env(report, "only this asv environment name")
     which = report.add_mutually_exclusive_group()
     which.add_argument("--commits", type=int, metavar="N", help="only the newest N commits")
     which.add_argument("--range", dest="commit_range", metavar="A..B", help="git range A..B")
@@ -34,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Builds the pairing table from the paired markers in benchmarks/<group>.py "
         "and the Criterion manifest, and compares it with (or writes it to) the committed file.",
     )
-    pairs.add_argument("--config", default="asv.conf.json", help="asv config (asv.conf.json)")
+    add_config(pairs)
     mode = pairs.add_mutually_exclusive_group(required=True)
     mode.add_argument("--check", action="store_true", help="fail if the table has drifted")
     mode.add_argument("--write", action="store_true", help="rewrite the table")
