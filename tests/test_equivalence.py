@@ -92,13 +92,16 @@ def test_python_descriptions_of_a_stream_and_a_file_checkpoint() -> None:
 
 
 def test_the_report_links_every_pair_to_a_record_that_exists() -> None:
+    """Markdown output links the repository's file, the site's page its rendered copy; both
+    by the anchor the records carry."""
     records = RECORDS.read_text()
     for pair in load_pairs(TABLE):
-        target = _record_link(pair.criterion_id).rpartition("](")[2].rstrip(")")
-        path, _, anchor = target.partition("#")
-        assert path == "docs/equivalence.md"
-        assert f'<a id="{anchor}"></a>{pair.criterion_id}' in records
-    assert _record_link("inject/<b>x</b>") == "inject/&lt;b&gt;x&lt;/b&gt;"  # no link, escaped
+        for site_prefix, page in ((None, "docs/equivalence.md"), ("../", "equivalence.html")):
+            link = _record_link(pair.criterion_id, site_prefix)
+            path, _, anchor = link.rpartition("](")[2].rstrip(")").partition("#")
+            assert path == page
+            assert f'<a id="{anchor}"></a>{pair.criterion_id}' in records
+    assert _record_link("inject/<b>x</b>", None) == "inject/&lt;b&gt;x&lt;/b&gt;"  # no link
 
 
 # --- against the Rust side (builds the crate) -----------------------------------------------

@@ -20,7 +20,7 @@ _spec.loader.exec_module(install_measured)
 
 # Import name -> distribution, for the bridges' third-party imports. asv_runner is left out:
 # asv installs it into every environment itself (pinned in constraints/tool.txt).
-DISTRIBUTION = {"asv": "asv", "git": "gitpython"}
+DISTRIBUTION = {"asv": "asv", "git": "gitpython", "fastjsonschema": "fastjsonschema"}
 
 
 def _wheel(path: Path, metadata: str) -> Path:

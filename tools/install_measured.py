@@ -21,7 +21,7 @@ from pathlib import Path
 EXTRA = "workloads"
 # Third-party imports of rust_bridge/ and callgrind_bridge/, which asv loads from the checkout
 # (tests/test_install_measured.py keeps this in step with the code).
-BRIDGES = ("asv", "gitpython")
+BRIDGES = ("asv", "gitpython", "fastjsonschema")
 _NAME = re.compile(r"[A-Za-z0-9]")
 
 

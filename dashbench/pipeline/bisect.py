@@ -184,8 +184,8 @@ def bisect(
     if rounds < 1:
         raise DashbenchError(f"--rounds {rounds}: must be at least 1")
     repo = project.repo()
-    benchmark = resolve_benchmark(project, name, lang, metric)
     commits = candidates(repo, resolve_commit(repo, good, "GOOD"), resolve_commit(repo, bad, "BAD"))
+    benchmark = resolve_benchmark(project, name, lang, metric)
     unit = "instructions" if metric_of(benchmark) == "instructions" else "seconds"
     target = Target(benchmark, unit, project.threshold(benchmark))
     machine = ensure_machine(option_safe(machine, "--machine") if machine else None)
