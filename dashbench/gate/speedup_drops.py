@@ -50,11 +50,15 @@ def pair_threshold(python: float, rust: float) -> float:
     return math.expm1(math.hypot(math.log1p(python), math.log1p(rust)))
 
 
+def _usable(value: float | None) -> bool:
+    return value is not None and math.isfinite(value) and value > 0
+
+
 def level_changes(values: list[float | None], threshold: float = 0.0) -> set[int]:
     """Indices where a series' fitted level moves by more than ``threshold`` (the first index
     of each new level); missing and non-positive values are skipped."""
-    index = [i for i, v in enumerate(values) if v is not None and v > 0]
-    steps = fit_steps([v for v in values if v is not None and v > 0])
+    index = [i for i, v in enumerate(values) if _usable(v)]
+    steps = fit_steps([v for v in values if _usable(v)])
     return {
         index[left]
         for (_, _, before, _, _), (left, _, after, _, _) in itertools.pairwise(steps)
@@ -101,7 +105,7 @@ def find_speedup_drops(project: Project) -> list[SpeedupDrop]:
             measured = [
                 (report.commit, row)
                 for report in series.commits
-                if (row := report.rows[k]).speedup is not None and row.speedup.value > 0
+                if (row := report.rows[k]).speedup is not None and _usable(row.speedup.value)
             ]
             if len(measured) < 2:
                 continue

@@ -1,24 +1,21 @@
 """After the commits: publish the site, write the report, run the regression gate.
 
-The report and the gate are their own subcommands (`dashbench report`, `dashbench regressions`);
-they are called through the CLI here so the nightly behaves exactly as a person running them.
+The gate runs once; its verdict goes both to the job's summary and to the report page, through
+the same typed functions `dashbench regressions` and `dashbench report` wrap.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
-from dashbench import cli
 from dashbench.errors import DashbenchError
 from dashbench.gate.project import Project, asv_thresholds
+from dashbench.gate.regressions import EXIT_OK, EXIT_REGRESSION, gate, to_markdown
 from dashbench.pipeline.asvjob import derived_config
 from dashbench.pipeline.progress import Progress
+from dashbench.report.run import ReportOptions, write_report
 
 
 @dataclass(frozen=True)
@@ -26,14 +23,6 @@ class Outcome:
     gate: int  # dashbench regressions' exit code: 0 clean, 1 regressions, 2 error
     regressions_md: str
     report_md: str
-
-
-def _dashbench(argv: list[str]) -> tuple[int, str]:
-    """Run a dashbench subcommand in-process, returning its exit code and what it printed."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = cli.main(argv)
-    return code, out.getvalue()
 
 
 def asv_publish(project: Project, progress: Progress) -> None:
@@ -49,19 +38,16 @@ def asv_publish(project: Project, progress: Progress) -> None:
 
 
 def publish_and_gate(project: Project, range_spec: str | None, progress: Progress) -> Outcome:
-    config = str(project.config_path)
+    """Publish, gate once, and write the report with that verdict; an unreadable site or
+    damaged results stop here as errors (the gate fails closed)."""
     asv_publish(project, progress)
-    with progress.stage("report"), tempfile.TemporaryDirectory() as tmp:
-        md_path = Path(tmp) / "report.md"
-        code, _ = _dashbench(["report", "--config", config, "--markdown", str(md_path)])
-        if code != 0:
-            raise DashbenchError(f"`dashbench report` exited {code}")
-        report_md = md_path.read_text(encoding="utf-8")
     with progress.stage("regressions"):
-        argv = ["regressions", "--config", config, "--format", "md"]
-        gate, regressions_md = _dashbench([*argv, *(["--range", range_spec] if range_spec else [])])
-    progress.say(f"regression gate: exit {gate} ({GATE_VERDICTS.get(gate, 'error')})")
-    return Outcome(gate, regressions_md, report_md)
+        verdict = gate(project, range_spec)
+        code = EXIT_REGRESSION if verdict.failed else EXIT_OK
+    with progress.stage("report"):
+        report = write_report(project, verdict, ReportOptions(commit_range=range_spec))
+    progress.say(f"regression gate: exit {code} ({GATE_VERDICTS.get(code, 'error')})")
+    return Outcome(code, to_markdown(verdict, range_spec or "last published run"), report.markdown)
 
 
 GATE_VERDICTS = {0: "no regressions", 1: "regressions found", 2: "error"}

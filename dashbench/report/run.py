@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from callgrind_bridge.manifest import CountedId, manifest_json
 from dashbench.errors import DashbenchError
 from dashbench.gate.project import Project
-from dashbench.gate.regressions import gate, to_markdown
+from dashbench.gate.regressions import Verdict, gate, to_markdown
 from dashbench.pairs import RECORDS, build_pairs, diff_pairs, load_pairs, write_pairs
 from dashbench.report.build import build_markdown
 from dashbench.report.charts import render_charts
@@ -21,49 +22,88 @@ from dashbench.site import load_series, load_site, read_json
 from rust_bridge.fs import write_json_atomically, write_text_atomically
 
 
-def run_report(args: argparse.Namespace) -> int:
-    if args.commits is not None and args.commits < 1:
-        raise DashbenchError(f"--commits {args.commits}: must be at least 1")
-    if args.commit_range is not None:
-        check_range(args.commit_range)
-    for what, value in (("--machine", args.machine), ("--env", args.env)):
+@dataclass(frozen=True)
+class ReportOptions:
+    """Which series the report covers and where it goes (``dashbench report``'s options)."""
+
+    machine: str | None = None
+    env: str | None = None
+    commits: int | None = None
+    commit_range: str | None = None
+    output_dir: Path | None = None  # default: <html_dir>/dashbench, linked from the site
+
+
+@dataclass(frozen=True)
+class Report:
+    page: Path  # the HTML page written
+    linked: bool  # from the site's navigation bar (the page is inside the site)
+    markdown: str  # the report as Markdown, with no links into the site (job summaries)
+
+
+def write_report(project: Project, verdict: Verdict | None, options: ReportOptions) -> Report:
+    """Write the report page, with ``verdict`` as its regression-gate section (None: the site
+    is not published yet), and return it. The caller computes the verdict, so a nightly gates
+    once and shows in the site exactly the verdict CI acted on."""
+    if options.commits is not None and options.commits < 1:
+        raise DashbenchError(f"--commits {options.commits}: must be at least 1")
+    if options.commit_range is not None:
+        check_range(options.commit_range)
+    for what, value in (("--machine", options.machine), ("--env", options.env)):
         if value is not None and not value.strip():
             raise DashbenchError(f"{what} {value!r}: must not be empty")
-    site = load_site(args.config)
+    site = project.site
     series = load_series(
-        site, args.machine, args.env, args.commits, args.commit_range, intervals="latest"
+        site,
+        options.machine,
+        options.env,
+        options.commits,
+        options.commit_range,
+        intervals="latest",
     )
-    out_dir = (args.output_dir or site.html_dir / "dashbench").resolve()
+    out_dir = (options.output_dir or site.html_dir / "dashbench").resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     site_prefix = Path(os.path.relpath(site.html_dir.resolve(), out_dir)).as_posix() + "/"
     charts = {(s.machine, s.env): render_charts(s, out_dir) for s in series}
     crate = site.bridge.rust_crate
-    findings = _gate_section(Project(Path(args.config).resolve(), site), args.commit_range)
+    findings = _gate_section(verdict, options.commit_range)
     page = write_page(
         out_dir, build_markdown(series, charts, site_prefix, crate) + findings, site_prefix
     )
     write_records(out_dir, site.root / RECORDS, site_prefix)
-    if args.markdown is not None:
-        text = build_markdown(series, rust_crate=crate)
-        if args.markdown == "-":
-            sys.stdout.write(text)
-        else:
-            write_text_atomically(Path(args.markdown), text)
-    linked = ""
-    if out_dir.is_relative_to(site.html_dir.resolve()):
+    linked = out_dir.is_relative_to(site.html_dir.resolve())
+    if linked:
         link_from_site(site.html_dir, page)
-        linked = " (linked from the site's navigation bar)"
         _vendor(site.html_dir, site.root)
-    print(f"dashbench report: wrote {page}{linked}", file=sys.stderr)
+    return Report(page, linked, build_markdown(series, rust_crate=crate))
+
+
+def published(project: Project) -> bool:
+    return (project.html_dir / "index.json").exists()
+
+
+def run_report(args: argparse.Namespace) -> int:
+    project = Project(Path(args.config).resolve(), load_site(args.config))
+    options = ReportOptions(
+        args.machine, args.env, args.commits, args.commit_range, args.output_dir
+    )
+    if options.commit_range is not None:
+        check_range(options.commit_range)  # before the gate runs git on it
+    verdict = gate(project, options.commit_range) if published(project) else None
+    report = write_report(project, verdict, options)
+    if args.markdown == "-":
+        sys.stdout.write(report.markdown)
+    elif args.markdown is not None:
+        write_text_atomically(Path(args.markdown), report.markdown)
+    linked = " (linked from the site's navigation bar)" if report.linked else ""
+    print(f"dashbench report: wrote {report.page}{linked}", file=sys.stderr)
     return 0
 
 
-def _gate_section(project: Project, commit_range: str | None) -> str:
+def _gate_section(verdict: Verdict | None, commit_range: str | None) -> str:
     """The regression gate's findings, so the site shows the verdict CI acted on. Only a site
     not published yet leaves it out; a damaged one stops the report as it stops the gate."""
-    if not (project.html_dir / "index.json").exists():
+    if verdict is None:
         return "\n\n## Regression gate\n\nNot available: the site has not been published.\n"
-    verdict = gate(project, commit_range)
     return "\n\n" + to_markdown(verdict, commit_range or "all published commits")
 
 
