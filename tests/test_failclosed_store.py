@@ -208,6 +208,19 @@ def test_import_into_a_read_only_store_is_named(
     assert CriterionStore(store).entry_path(sha).read_bytes() == before
 
 
+def test_merge_into_a_read_only_results_directory_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    shard = tmp_path / "shard"
+    shard.mkdir()
+    into = tmp_path / "results"
+    into.mkdir()
+    with unwritable(into):
+        code, _, err = run(capsys, "merge", str(shard), "--into", str(into))
+    assert_one_line_error(code, err, str(into / ".dashbench.lock"), "cannot take the results lock")
+    assert list(into.iterdir()) == []
+
+
 @pytest.fixture
 def full_disk(tmp_path: Path) -> Iterator[Path]:
     """A real 256 KiB tmpfs, filled to the last block (needs root to mount)."""

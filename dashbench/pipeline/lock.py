@@ -30,9 +30,13 @@ def _holder(fh) -> str:
 @contextlib.contextmanager
 def results_lock(results_dir: Path, *, wait: bool, what: str) -> Iterator[None]:
     """Hold the lock on ``results_dir`` for the block; wait for it or refuse at once."""
-    results_dir.mkdir(parents=True, exist_ok=True)
     path = results_dir / LOCK_NAME
-    with open(path, "a+", encoding="utf-8") as fh:
+    try:
+        results_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole block below
+    except OSError as exc:
+        raise DashbenchError(f"{path}: cannot take the results lock: {exc.strerror}") from exc
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
