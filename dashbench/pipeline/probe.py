@@ -13,6 +13,7 @@ enters the store), so the published history is left as it was.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import statistics
@@ -32,7 +33,7 @@ from rust_bridge.errors import BridgeError
 from rust_bridge.manifest import load_manifest
 from rust_bridge.output import Say
 from rust_bridge.runner import build_executable, executable_cache, run_executable
-from rust_bridge.settings import load_settings
+from rust_bridge.settings import Settings, load_settings
 
 Measure = Callable[[list[str]], dict[str, float]]
 LOG_TAIL = 15
@@ -118,10 +119,16 @@ class CriterionProbe:
     rounds: int
     say: Say
 
-    def __call__(self, commits: list[str]) -> dict[str, float]:
+    @functools.cached_property
+    def _built(self) -> tuple[Settings, Path]:
+        """The settings and the executables' cache, once per bisection (the cache key asks
+        rustc for its version)."""
         settings = load_settings(self.space.project.config_path)
+        return settings, executable_cache(settings)
+
+    def __call__(self, commits: list[str]) -> dict[str, float]:
+        settings, cache = self._built
         try:
-            cache = executable_cache(settings)
             built = {c: build_executable(settings, c, cache, self._log) for c in commits}
             samples: dict[str, list[float]] = {c: [] for c in commits}
             for k in range(self.rounds):
