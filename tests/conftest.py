@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Give the whole session a HOME of its own.
+
+    asv rewrites ``~/.asv-machine.json`` whole on every ``asv machine``; two suites sharing a
+    HOME (a CI runner with two jobs, a developer's loop beside the nightly) read each other's
+    half-written file. The toolchain and pip's cache stay where they are.
+    """
+    real = Path.home()
+    kept = {
+        "CARGO_HOME": os.environ.get("CARGO_HOME", str(real / ".cargo")),
+        "RUSTUP_HOME": os.environ.get("RUSTUP_HOME", str(real / ".rustup")),
+        "PIP_CACHE_DIR": os.environ.get("PIP_CACHE_DIR", str(real / ".cache" / "pip")),
+    }
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {**kept, "HOME": str(home)}.items():
+            patch.setenv(name, value)
+        patch.delenv("XDG_CACHE_HOME", raising=False)
+        yield home
 
 
 @pytest.fixture
