@@ -10,22 +10,17 @@ from callgrind_bridge.manifest import load_manifest
 from callgrind_bridge.passes import PassOptions, python_pass, rust_pass
 from callgrind_bridge.store import LANGUAGES, CountStore
 from rust_bridge.checkout import resolve_sha
-from rust_bridge.options import add_config, add_env
+from rust_bridge.options import add_actions, add_command, add_env
 from rust_bridge.settings import Settings, load_settings
+
+SUMMARY = "instruction counts (callgrind) of the timed regions: run a pass, show the store"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "counts",
-        help="instruction counts (callgrind) of the timed regions: run a pass, show the store",
-        description=__doc__,
-    )
-    add_config(parser)
-    sub = parser.add_subparsers(
-        dest="counts_command", metavar="ACTION", required=True, help="what to do"
-    )
+    group = add_command(subparsers, "counts", None, SUMMARY, description=__doc__)
+    sub = add_actions(group)
 
-    run = sub.add_parser("run", help="count one commit into the store")
+    run = add_command(sub, "run", _run, "count one commit into the store", config=False)
     run.add_argument("--commit", default="HEAD", help="commit to measure (default HEAD)")
     run.add_argument(
         "--lang", choices=[*LANGUAGES, "all"], default="all", help="which side (default all)"
@@ -40,13 +35,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_env(run, "store the Python counts under this asv environment")
     run.add_argument("--again", action="store_true", help="measure ids the store already has")
-    run.set_defaults(handler=_run)
 
-    show = sub.add_parser("show", help="print a commit's counts, both languages")
+    show = add_command(sub, "show", _show, "print a commit's counts, both languages", config=False)
     show.add_argument("--commit", default="HEAD", help="commit to show (default HEAD)")
     add_env(show, "the asv environment of the Python counts")
     show.add_argument("--json", action="store_true", help="machine-readable output")
-    show.set_defaults(handler=_show)
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -13,17 +13,22 @@ from pathlib import Path
 from dashbench.errors import DashbenchError
 from dashbench.pairs import RECORDS
 from rust_bridge.fs import write_text_atomically
+from rust_bridge.options import add_command
+
+# `dashbench equivalence --help`
+SUMMARY = "compare what one call of each id does in Python and in Rust"
+DESCRIPTION = (
+    "Describes one call of every id on both sides and fails (exit 2) when an "
+    "exact pair's descriptions differ, or an approximate pair's differ in other fields than "
+    "its reason names. docs/workloads.md §equivalence."
+)
 
 DEFAULT_BINARY = "rust/target/release/dashbench-equiv"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "equivalence",
-        help="compare what one call of each id does in Python and in Rust",
-        description="Describes one call of every id on both sides and fails (exit 2) when an "
-        "exact pair's descriptions differ, or an approximate pair's differ in other fields than "
-        "its reason names. docs/workloads.md §equivalence.",
+    parser = add_command(
+        subparsers, "equivalence", _run, SUMMARY, config=False, description=DESCRIPTION
     )
     parser.add_argument(
         "--binary",
@@ -43,7 +48,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help=f"also write the records the report links to (default {RECORDS})",
     )
-    parser.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -40,7 +40,15 @@ from asv.util import UserError, load_json
 from dashbench.errors import DashbenchError
 from dashbench.pipeline.lock import results_lock
 from rust_bridge.fs import replace, stage_bytes
-from rust_bridge.options import add_wait
+from rust_bridge.options import add_command, add_wait
+
+# `dashbench merge --help`
+SUMMARY = "combine asv result shards from several machines into one results directory"
+DESCRIPTION = __doc__.split("\n\n")[1]
+EXIT_CODES = (
+    "exit codes: 0 merged (unreadable files are reported and skipped), "
+    "2 conflict or nothing mergeable (nothing written)"
+)
 
 BENCHMARKS = "benchmarks.json"
 MACHINE = "machine.json"
@@ -259,14 +267,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "merge",
-        help="combine asv result shards from several machines into one results directory",
-        description=__doc__.split("\n\n")[1],
-        epilog="exit codes: 0 merged (unreadable files are reported and skipped), "
-        "2 conflict or nothing mergeable (nothing written)",
+    parser = add_command(
+        subparsers, "merge", run, SUMMARY, config=False, description=DESCRIPTION, epilog=EXIT_CODES
     )
     parser.add_argument("shards", nargs="+", metavar="SHARD", help="a results directory")
     parser.add_argument("--into", required=True, metavar="RESULTS_DIR", help="merge target")
     add_wait(parser)
-    parser.set_defaults(handler=run)

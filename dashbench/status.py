@@ -21,9 +21,16 @@ from callgrind_bridge.store import CountStore
 from dashbench.pipeline.asvjob import open_project
 from dashbench.pipeline.nightly import last_nightly_path, read_last_nightly
 from rust_bridge.cargo import cache_path as cargo_cache_path
-from rust_bridge.options import add_config
+from rust_bridge.options import add_command
 from rust_bridge.settings import load_settings
 from rust_bridge.store import CriterionStore
+
+# `dashbench status --help`
+SUMMARY = (
+    "what is measured (per machine and environment, the stores, the last nightly and "
+    "its gate) and where each lives on disk"
+)
+DESCRIPTION = __doc__.split("\n\n")[1]
 
 SHOWN = 5  # newest commits listed per line; the rest are counted
 
@@ -143,12 +150,5 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "status",
-        help="what is measured (per machine and environment, the stores, the last nightly and "
-        "its gate) and where each lives on disk",
-        description=__doc__.split("\n\n")[1],
-    )
-    add_config(parser)
+    parser = add_command(subparsers, "status", run, SUMMARY, description=DESCRIPTION)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.set_defaults(handler=run)

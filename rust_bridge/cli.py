@@ -9,47 +9,44 @@ from pathlib import Path
 
 from rust_bridge.checkout import resolve_sha
 from rust_bridge.errors import BridgeError
-from rust_bridge.options import add_config, add_env, add_machine
+from rust_bridge.options import add_actions, add_command, add_env, add_machine
 from rust_bridge.output import format_seconds
 from rust_bridge.reader import DEFAULT_BASELINE, CriterionTree, Problem, read_tree
 from rust_bridge.settings import Settings, load_settings
 from rust_bridge.store import CriterionStore, StoreEntry
 
+SUMMARY = "Criterion (Rust) results: show, import, run, manifest, backfill"
 EXIT_OK = 0
 EXIT_ERROR = 2
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "criterion",
-        help="Criterion (Rust) results: show, import, run, manifest, backfill",
-        description=__doc__,
-    )
-    add_config(parser)
-    sub = parser.add_subparsers(
-        dest="criterion_command", metavar="ACTION", required=True, help="what to do"
-    )
+    group = add_command(subparsers, "criterion", None, SUMMARY, description=__doc__)
+    sub = add_actions(group)
 
-    show = sub.add_parser("show", help="list what a Criterion tree holds, and its problems")
+    show = add_command(
+        sub, "show", _show, "list what a Criterion tree holds, and its problems", config=False
+    )
     show.add_argument("dir", type=Path, help="a Criterion output directory (target/criterion)")
     show.add_argument("--baseline", default=DEFAULT_BASELINE, help="new (default), base or a name")
     show.add_argument("--json", action="store_true", help="machine-readable output")
-    show.set_defaults(handler=_show)
 
-    imp = sub.add_parser("import", help="put a Criterion tree made elsewhere into the store")
+    imp = add_command(
+        sub, "import", _import, "put a Criterion tree made elsewhere into the store", config=False
+    )
     imp.add_argument("dir", type=Path, help="a Criterion output directory (target/criterion)")
     imp.add_argument("--commit", required=True, help="the commit the tree was measured at")
     imp.add_argument("--baseline", default=DEFAULT_BASELINE, help="new (default), base or a name")
-    imp.set_defaults(handler=_import)
 
-    run = sub.add_parser("run", help="cargo bench one commit into the store")
+    run = add_command(sub, "run", _run, "cargo bench one commit into the store", config=False)
     run.add_argument("--commit", default="HEAD", help="commit to measure (default HEAD)")
     run.add_argument("--filter", help="Criterion filter: a regex on benchmark ids")
     run.add_argument("--quick", action="store_true", help="1 s warm-up and measurement")
     run.add_argument("--checkout", type=Path, help="an existing checkout of that commit to use")
-    run.set_defaults(handler=_run)
 
-    manifest = sub.add_parser("manifest", help="regenerate the committed Criterion manifest")
+    manifest = add_command(
+        sub, "manifest", _manifest, "regenerate the committed Criterion manifest", config=False
+    )
     manifest.add_argument(
         "--from",
         dest="source",
@@ -57,9 +54,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="take ids from this Criterion tree instead of `cargo bench -- --list`",
     )
     manifest.add_argument("--output", type=Path, help="where to write (default from settings)")
-    manifest.set_defaults(handler=_manifest)
 
-    backfill = sub.add_parser("backfill", help="store entries of past commits -> asv results")
+    backfill = add_command(
+        sub, "backfill", _backfill, "store entries of past commits -> asv results", config=False
+    )
     backfill.add_argument("--range", required=True, dest="range_spec", help="git range A..B")
     add_machine(backfill, "asv machine name (default: this machine's)")
     add_env(
@@ -69,7 +67,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--run-missing", action="store_true", help="cargo bench commits with no store entry"
     )
     backfill.add_argument("--quick", action="store_true", help="quick mode for --run-missing")
-    backfill.set_defaults(handler=_backfill)
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -7,9 +7,45 @@ both bridges' commands declare them alike (the bridge imports nothing from dashb
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import Any
+
+Handler = Callable[[argparse.Namespace], int]
 
 DEFAULT_CONFIG = "asv.conf.json"
 _CONFIG_HELP = f"asv config (default: {DEFAULT_CONFIG})"
+
+
+def add_command(
+    subparsers: argparse._SubParsersAction,
+    name: str,
+    handler: Handler | None,
+    summary: str,
+    *,
+    config: bool = True,
+    **parser_options: Any,
+) -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` opens with ``summary`` unless a ``description`` is given.
+
+    Every command that reads the project takes ``--config``; the CLI calls ``handler(args)``.
+    A group of actions passes no handler and adds them with `add_actions`. An epilog written
+    over several lines is a table (exit codes), so it and the description print as written.
+    """
+    parser_options.setdefault("description", summary)
+    if "\n" in parser_options.get("epilog", ""):
+        parser_options.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+    parser = subparsers.add_parser(name, help=summary, **parser_options)
+    if config:
+        add_config(parser)
+    if handler is not None:
+        parser.set_defaults(handler=handler)
+    return parser
+
+
+def add_actions(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
+    """The required ACTION of a command group (``criterion show``, ``counts run``)."""
+    dest = f"{parser.prog.split()[-1]}_command"
+    return parser.add_subparsers(dest=dest, metavar="ACTION", required=True, help="what to do")
 
 
 def add_config(parser: argparse.ArgumentParser) -> None:

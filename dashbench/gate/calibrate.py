@@ -51,7 +51,15 @@ from dashbench.gate.steps import find_steps_up
 from dashbench.revisions import check_regex, option_safe, resolve_commit
 from dashbench.site import machine_names, results_files
 from rust_bridge.fs import write_json_atomically
-from rust_bridge.options import add_config
+from rust_bridge.options import add_command
+
+# `dashbench calibrate --help`
+SUMMARY = "A/A noise runs: per-benchmark spread, regression thresholds and detectable slowdown"
+DESCRIPTION = (
+    "Measure one commit --runs times (A/A), take each benchmark's run-to-run "
+    "spread, and derive its regression threshold and the smallest slowdown it can detect. "
+    "The method is described in dashbench/gate/calibrate.py."
+)
 
 STEPS = tuple(round(0.01 * k, 2) for k in range(1, 101))  # injected slowdowns: 1% .. 100%
 Z99 = 2.576  # half-width of a 99% normal interval, in standard errors
@@ -369,14 +377,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "calibrate",
-        help="A/A noise runs: per-benchmark spread, regression thresholds and detectable slowdown",
-        description="Measure one commit --runs times (A/A), take each benchmark's run-to-run "
-        "spread, and derive its regression threshold and the smallest slowdown it can detect. "
-        "The method is described in dashbench/gate/calibrate.py.",
-    )
-    add_config(parser)
+    parser = add_command(subparsers, "calibrate", run, SUMMARY, description=DESCRIPTION)
     parser.add_argument("--commit", default="HEAD", help="commit measured A/A (default: HEAD)")
     parser.add_argument("--runs", type=int, default=3, help="A/A runs (default: %(default)s)")
     parser.add_argument(
@@ -388,28 +389,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--machines", nargs="*", help="with --results: the A/A machine names")
     parser.add_argument("--quick-rust", action="store_true", help="Criterion at quick settings")
-    parser.add_argument("--margin", type=float, default=1.5, help="threshold = margin x spread")
-    parser.add_argument(
-        "--floor",
-        type=float,
-        default=0.05,
-        help="lowest threshold (default 5%%, asv's own: A/A runs of one build cannot see the "
-        "code-layout shifts a rebuild brings)",
-    )
-    parser.add_argument("--target", type=float, default=0.10, help="slowdown to detect (10%%)")
-    parser.add_argument(
-        "--count-floor",
-        type=float,
-        default=0.005,
-        help="lowest threshold of an instruction count (default 0.5%%: counts repeat to about "
-        "0.1%%, and a rebuilt commit may move a Python count by a little)",
-    )
-    parser.add_argument(
-        "--count-target",
-        type=float,
-        default=0.02,
-        help="slowdown an instruction count must detect (2%%)",
-    )
+    for flag, default, what in (
+        ("--margin", 1.5, "threshold = margin x spread"),
+        ("--floor", 0.05, "lowest threshold (default 5%%, asv's own: A/A runs of one build "
+         "cannot see the code-layout shifts a rebuild brings)"),
+        ("--target", 0.10, "slowdown to detect (10%%)"),
+        ("--count-floor", 0.005, "lowest threshold of an instruction count (default 0.5%%: "
+         "counts repeat to about 0.1%%, and a rebuilt commit may move a Python count a little)"),
+        ("--count-target", 0.02, "slowdown an instruction count must detect (2%%)"),
+    ):  # fmt: skip
+        parser.add_argument(flag, type=float, default=default, help=what)
     parser.add_argument("--output", help="write the calibration as JSON here")
     parser.add_argument(
         "--write",
@@ -417,4 +406,3 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write the thresholds (calibration/thresholds.json) and benchmarks/effort.json's "
         "rounds multipliers",
     )
-    parser.set_defaults(handler=run)

@@ -42,8 +42,14 @@ from dashbench.gate.speedup_drops import SpeedupDrop, find_speedup_drops
 from dashbench.gate.steps import find_steps_up
 from dashbench.revisions import check_range
 from dashbench.site import machine_names, read_json
-from rust_bridge.options import add_config
+from rust_bridge.options import add_command
 from rust_bridge.output import format_seconds
+
+# `dashbench regressions --help`
+SUMMARY = "list regressions asv's step detection found (both languages); exit 1 if any"
+DESCRIPTION = """\
+List the regressions in the published asv site, in Python and Rust benchmarks,
+and drops of paired speedups."""
 
 EXIT_OK = 0
 EXIT_REGRESSION = 1
@@ -344,18 +350,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "regressions",
-        help="list regressions asv's step detection found (both languages); exit 1 if any",
-        description="List the regressions in the published asv site, in Python and Rust "
-        "benchmarks, and drops of paired speedups.",
-        epilog=HELP_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = add_command(
+        subparsers, "regressions", run, SUMMARY, description=DESCRIPTION, epilog=HELP_EPILOG
     )
-    add_config(parser)
     parser.add_argument("--range", metavar="A..B", help="only steps at commits in git's A..B")
     parser.add_argument(
         "--format", choices=("md", "json"), default="md",
         help="md: a Markdown table for people (default); json: one object per finding",
     )  # fmt: skip
-    parser.set_defaults(handler=run)

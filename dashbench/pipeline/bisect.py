@@ -30,8 +30,21 @@ from dashbench.pairs import count_name
 from dashbench.pipeline.asvjob import derived_config, ensure_machine
 from dashbench.pipeline.probe import Measure, Workspace, probe_for
 from dashbench.revisions import option_safe, resolve_commit
-from rust_bridge.options import add_config, add_env, add_machine
+from rust_bridge.options import add_command, add_env, add_machine
 from rust_bridge.output import Say
+
+# `dashbench bisect --help`
+SUMMARY = "find the commit that moved a benchmark, either language"
+DESCRIPTION = (
+    "Binary search of GOOD..BAD (first parents) for the commit where NAME "
+    "stepped. Each probe is measured fresh beside the current good and bad ends, into the "
+    "bisection's own results directory (.asv/bisect/...); the published results are not "
+    "touched. Each probe is printed as it is judged."
+)
+EXIT_CODES = (
+    "exit codes: 0 culprit found, 2 error (bad name or commits, no step between "
+    "GOOD and BAD, a measurement failed)"
+)
 
 DEFAULT_ROUNDS = 3
 ATTEMPTS = 3  # measurements of one wall-time probe before giving up on the machine
@@ -230,15 +243,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "bisect",
-        help="find the commit that moved a benchmark, either language",
-        description="Binary search of GOOD..BAD (first parents) for the commit where NAME "
-        "stepped. Each probe is measured fresh beside the current good and bad ends, into the "
-        "bisection's own results directory (.asv/bisect/...); the published results are not "
-        "touched. Each probe is printed as it is judged.",
-        epilog="exit codes: 0 culprit found, 2 error (bad name or commits, no step between "
-        "GOOD and BAD, a measurement failed)",
+    parser = add_command(
+        subparsers, "bisect", run, SUMMARY, description=DESCRIPTION, epilog=EXIT_CODES
     )
     parser.add_argument(
         "name",
@@ -266,8 +272,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=DEFAULT_ROUNDS,
         help="wall time: rounds per commit of each probe, interleaved (default: %(default)s)",
     )
-    add_config(parser)
     add_machine(parser, "asv machine name the probes record under (default: this host's)")
     add_env(parser, "asv environment the Python probes run in (default: asv's first)")
     parser.add_argument("--json", action="store_true", help="print the culprit as JSON")
-    parser.set_defaults(handler=run)

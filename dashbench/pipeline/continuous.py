@@ -35,29 +35,29 @@ from dashbench.pairs import COUNT_PREFIX
 from dashbench.pipeline import ledger
 from dashbench.pipeline.asvjob import AsvJob, open_job
 from dashbench.pipeline.lock import results_lock
-from dashbench.pipeline.nightly import add_common_arguments
+from dashbench.pipeline.nightly import add_job_command
 from dashbench.pipeline.progress import Progress
 from dashbench.pipeline.stages import CommitOptions, benchmark_commits
 from dashbench.revisions import option_safe, resolve_commit
 from rust_bridge.fs import write_text_atomically
 
+# `dashbench continuous --help`
+SUMMARY = "benchmark BASE and HEAD in both languages and compare them (pull requests)"
+DESCRIPTION = __doc__.split("\n\n")[1]
+EXIT_CODES = "exit codes: 0 no significant slowdown, 1 a benchmark got worse, 2 error"
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "continuous",
-        help="benchmark BASE and HEAD in both languages and compare them (pull requests)",
-        description=__doc__.split("\n\n")[1],
-        epilog="exit codes: 0 no significant slowdown, 1 a benchmark got worse, 2 error",
+    parser = add_job_command(
+        subparsers, "continuous", run, SUMMARY, description=DESCRIPTION, epilog=EXIT_CODES
     )
     parser.add_argument("base", metavar="BASE", help="the commit to compare against")
     parser.add_argument("head", metavar="HEAD", help="the commit under review")
-    add_common_arguments(parser)
     parser.add_argument(
         "--factor", type=float, default=1.1,
         help="asv's ratio threshold for a change to count (default: %(default)s)",
     )  # fmt: skip
     parser.add_argument("--comment", type=Path, metavar="FILE", help="write the Markdown here")
-    parser.set_defaults(handler=run)
 
 
 def compare(job: AsvJob, base: git.Commit, head: git.Commit, factor: float) -> tuple[bool, str]:

@@ -25,7 +25,11 @@ from dashbench.pipeline.publish import GATE_VERDICTS, Outcome, publish_and_gate,
 from dashbench.pipeline.stages import CommitOptions, benchmark_commits
 from dashbench.revisions import check_range
 from rust_bridge.fs import write_json_atomically, write_text_atomically
-from rust_bridge.options import add_config, add_machine, add_wait
+from rust_bridge.options import Handler, add_command, add_machine, add_wait
+
+# `dashbench nightly --help`
+SUMMARY = "benchmark new commits in both languages, publish, report, gate"
+DESCRIPTION = __doc__.split("\n\n")[1]
 
 LAST_NIGHTLY = "last-nightly.json"
 
@@ -41,8 +45,15 @@ redoes only the commits whose results are missing, corrupt or incomplete.
 """
 
 
-def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    add_config(parser)
+def add_job_command(
+    subparsers: argparse._SubParsersAction,
+    name: str,
+    handler: Handler,
+    summary: str,
+    **parser_options: Any,
+) -> argparse.ArgumentParser:
+    """A command that measures commits (nightly, continuous): the options they share."""
+    parser = add_command(subparsers, name, handler, summary, **parser_options)
     add_machine(parser, "asv machine name (default: this host's); one per CI shard")
     parser.add_argument(
         "--quick",
@@ -67,6 +78,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         "timed regions, both languages, deterministic and fast; all: both (default)",
     )
     add_wait(parser)
+    return parser
 
 
 def last_nightly_path(project: Project) -> Path:
@@ -101,14 +113,9 @@ def read_last_nightly(project: Project) -> dict[str, Any] | None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "nightly",
-        help="benchmark new commits in both languages, publish, report, gate",
-        description=__doc__.split("\n\n")[1],
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = add_job_command(
+        subparsers, "nightly", run, SUMMARY, description=DESCRIPTION, epilog=EPILOG
     )
-    add_common_arguments(parser)
     parser.add_argument("--range", metavar="A..B", help="benchmark this git range instead")
     parser.add_argument(
         "--publish-only", action="store_true",
@@ -117,7 +124,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     parser.add_argument("--summary", type=Path, metavar="FILE", help="write a Markdown summary")
     parser.add_argument("--timings", type=Path, metavar="FILE", help="write stage times as JSON")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,18 +5,26 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rust_bridge.options import add_config, add_env, add_machine
+from rust_bridge.options import add_command, add_env, add_machine
+
+# `dashbench report --help` and `dashbench pairs --help`
+REPORT_SUMMARY = "paired Python/Rust speedups as Markdown and as a page in the asv site"
+REPORT_DESCRIPTION = (
+    "For every machine and environment: per pair the speedup (Python median / Rust median) "
+    "with a 95% bootstrap interval and its change since the previous commit; geometric means "
+    "over exact pairs. Run after `asv publish`."
+)
+PAIRS_SUMMARY = "check or regenerate dashbench/pairs.json from the two suites"
+PAIRS_DESCRIPTION = (
+    "Builds the pairing table from the paired markers in benchmarks/<group>.py and the "
+    "Criterion manifest, and compares it with (or writes it to) the committed file."
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    report = subparsers.add_parser(
-        "report",
-        help="paired Python/Rust speedups as Markdown and as a page in the asv site",
-        description="For every machine and environment: per pair the speedup (Python median / "
-        "Rust median) with a 95% bootstrap interval and its change since the previous commit; "
-        "geometric means over exact pairs. Run after `asv publish`.",
+    report = add_command(
+        subparsers, "report", _run_report, REPORT_SUMMARY, description=REPORT_DESCRIPTION
     )
-    add_config(report)
     add_machine(report, "only this asv machine")
     add_env(report, "only this asv environment name")
     which = report.add_mutually_exclusive_group()
@@ -28,19 +36,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument(
         "--markdown", metavar="FILE", help="also write the Markdown here ('-' for stdout)"
     )
-    report.set_defaults(handler=_run_report)
 
-    pairs = subparsers.add_parser(
-        "pairs",
-        help="check or regenerate dashbench/pairs.json from the two suites",
-        description="Builds the pairing table from the paired markers in benchmarks/<group>.py "
-        "and the Criterion manifest, and compares it with (or writes it to) the committed file.",
+    pairs = add_command(
+        subparsers, "pairs", _run_pairs, PAIRS_SUMMARY, description=PAIRS_DESCRIPTION
     )
-    add_config(pairs)
     mode = pairs.add_mutually_exclusive_group(required=True)
     mode.add_argument("--check", action="store_true", help="fail if the table has drifted")
     mode.add_argument("--write", action="store_true", help="rewrite the table")
-    pairs.set_defaults(handler=_run_pairs)
 
 
 # The work lives in dashbench.report.run, imported only when asked for: it pulls in asv,
