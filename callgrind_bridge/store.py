@@ -18,13 +18,11 @@ from typing import Any
 
 from rust_bridge.errors import BridgeError
 from rust_bridge.fs import (
-    UnreadableFile,
     file_lock,
-    read_json,
     remove_stale_temps,
     write_json_atomically,
 )
-from rust_bridge.store import check_commit
+from rust_bridge.store import check_commit, read_stored
 
 SCHEMA = 1
 LANGUAGES = ("python", "rust")
@@ -124,13 +122,8 @@ class CountStore:
 
     def get(self, commit: str, language: str, env: str | None = None) -> CountEntry | None:
         path = self.entry_path(commit, language, env)
-        try:
-            data = read_json(path)
-        except FileNotFoundError:
-            return None
-        except UnreadableFile as exc:
-            raise BridgeError(f"{path}: unreadable count store entry: {exc}") from None
-        return CountEntry.from_dict(data, path)
+        data = read_stored(path, "count store entry")
+        return None if data is None else CountEntry.from_dict(data, path)
 
     def put(
         self,

@@ -12,6 +12,13 @@ import fastjsonschema
 _NUMBER = {"type": "number"}
 _STRING_OR_NULL = {"type": ["string", "null"]}
 _NON_EMPTY = {"type": "string", "minLength": 1}
+# How Criterion names a benchmark, in its benchmark.json and in a store record alike.
+_CRITERION_ID = {
+    "group_id": _NON_EMPTY,
+    "full_id": _NON_EMPTY,
+    "function_id": _STRING_OR_NULL,
+    "value_str": _STRING_OR_NULL,
+}
 
 _ESTIMATE = {
     "type": "object",
@@ -51,10 +58,7 @@ BENCHMARK = {
     "type": "object",
     "required": ["group_id", "full_id"],
     "properties": {
-        "group_id": _NON_EMPTY,
-        "full_id": _NON_EMPTY,
-        "function_id": _STRING_OR_NULL,
-        "value_str": _STRING_OR_NULL,
+        **_CRITERION_ID,
         "directory_name": {"type": "string"},
         "title": {"type": "string"},
     },
@@ -73,10 +77,7 @@ _RECORD = {
     "type": "object",
     "required": ["full_id", "group_id", "samples", "mean", "median", "std_dev", "median_abs_dev"],
     "properties": {
-        "full_id": _NON_EMPTY,
-        "group_id": _NON_EMPTY,
-        "function_id": _STRING_OR_NULL,
-        "value_str": _STRING_OR_NULL,
+        **_CRITERION_ID,
         "baseline": {"type": "string"},
         "directory": {"type": "string"},
         "throughput": {

@@ -130,6 +130,19 @@ def parse_entry(data: Any, path: Path) -> StoreEntry:
     return entry
 
 
+def read_stored(path: Path, what: str) -> Any:
+    """A store file's JSON, or None where nothing was stored; an unreadable file is an error."""
+    try:
+        data = read_json(path)
+    except FileNotFoundError:
+        return None
+    except UnreadableFile as exc:
+        raise BridgeError(f"{path}: unreadable {what}: {exc}") from None
+    if data is None:  # JSON null is damage, not "nothing stored"
+        raise BridgeError(f"{path}: unreadable {what}: it holds null")
+    return data
+
+
 class CriterionStore:
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
@@ -140,13 +153,8 @@ class CriterionStore:
     def get(self, commit: str) -> StoreEntry | None:
         """The entry for ``commit`` (a full hash), or None when nothing was stored for it."""
         path = self.entry_path(commit)
-        try:
-            data = read_json(path)
-        except FileNotFoundError:
-            return None
-        except UnreadableFile as exc:
-            raise BridgeError(f"{path}: unreadable store entry: {exc}") from None
-        return parse_entry(data, path)
+        data = read_stored(path, "store entry")
+        return None if data is None else parse_entry(data, path)
 
     def commits(self) -> list[str]:
         if not self.root.is_dir():

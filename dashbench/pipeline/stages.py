@@ -8,9 +8,11 @@ both languages and both metrics land in the same asv results file.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,28 +85,34 @@ def _log(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+@contextlib.contextmanager
+def _rust_failure_warns(what: str, commit: str) -> Iterator[None]:
+    """A Rust failure is a warning: the Python side and the other commits still run."""
+    try:
+        yield
+    except BridgeError as exc:
+        print(f"warning: {what} at {commit[:8]}: {exc}", file=sys.stderr)
+
+
+def _warn_failed(what: str, failures: Mapping[str, str]) -> None:
+    for cid, why in sorted(failures.items()):
+        first_line = why.partition("\n")[0]
+        print(f"warning: {what} {cid} failed: {first_line}", file=sys.stderr)
+
+
 def rust_stage(job: AsvJob, commit: str, options: CommitOptions, progress: Progress) -> None:
     """Fill the Criterion store for ``commit``; a Rust failure never stops the Python side."""
     if _rust_done(job, commit, options):
         progress.say(f"rust {commit[:8]}: already in the Criterion store, skipped")
         return
-    settings = job.project.site.bridge
-    try:
-        entry = run_commit(
-            settings,
-            commit,
-            RunOptions(filter=options.rust_filter, quick=options.quick),
-            progress=_log,
+    run = RunOptions(filter=options.rust_filter, quick=options.quick)
+    with _rust_failure_warns("Rust suite", commit):
+        entry = run_commit(job.project.site.bridge, commit, run, progress=_log)
+        progress.say(
+            f"rust {commit[:8]}: {len(entry.records)} measured, {len(entry.failures)} failed, "
+            f"{len(entry.problems)} problem(s)"
         )
-    except BridgeError as exc:
-        print(f"warning: Rust suite at {commit[:8]}: {exc}", file=sys.stderr)
-        return
-    progress.say(
-        f"rust {commit[:8]}: {len(entry.records)} measured, {len(entry.failures)} failed, "
-        f"{len(entry.problems)} problem(s)"
-    )
-    for full_id, failure in sorted(entry.failures.items()):
-        print(f"warning: Rust benchmark {full_id} failed: {failure.reason}", file=sys.stderr)
+        _warn_failed("Rust benchmark", {i: f.reason for i, f in entry.failures.items()})
 
 
 def rust_count_stage(job: AsvJob, commit: str, progress: Progress) -> None:
@@ -116,27 +124,16 @@ def rust_count_stage(job: AsvJob, commit: str, progress: Progress) -> None:
     settings = job.project.site.bridge
     items = load_manifest_of_counts(settings.count_manifest)
     options = PassOptions(filter=count_filter())
-    try:
-        todo = wanted_ids(items, options, CountStore(settings.count_store).get(commit, "rust"))
-        if not todo:
+    with _rust_failure_warns("Rust counts", commit):
+        if not wanted_ids(items, options, CountStore(settings.count_store).get(commit, "rust")):
             progress.say(f"rust counts {commit[:8]}: already in the count store, skipped")
             return
-        entry = rust_pass(
-            settings,
-            commit,
-            items,
-            options=options,
-            progress=_log,
+        entry = rust_pass(settings, commit, items, options=options, progress=_log)
+        progress.say(
+            f"rust counts {commit[:8]}: {len(entry.counts)} counted, "
+            f"{len(entry.failures)} failed, {len(entry.skipped)} n/a"
         )
-    except BridgeError as exc:
-        print(f"warning: Rust counts at {commit[:8]}: {exc}", file=sys.stderr)
-        return
-    progress.say(
-        f"rust counts {commit[:8]}: {len(entry.counts)} counted, {len(entry.failures)} failed, "
-        f"{len(entry.skipped)} n/a"
-    )
-    for cid, why in sorted(entry.failures.items()):
-        print(f"warning: Rust count of {cid} failed: {why.splitlines()[0]}", file=sys.stderr)
+        _warn_failed("Rust count of", entry.failures)
 
 
 def asv_stage(

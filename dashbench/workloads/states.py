@@ -47,23 +47,24 @@ class ComplexState(TypedDict):
     next: str
 
 
-class ComplexFanoutState(TypedDict):
-    """ComplexState for fan-outs: branches return only new messages and new metadata keys."""
+class _FanoutFields(TypedDict):
+    """ComplexState's fields but ``next``, with the reducers that let branches merge."""
 
     messages: Annotated[list[str], operator.add]
     metadata: Annotated[dict[str, str], merge_dicts]
     counter: int
     status: str
+
+
+class ComplexFanoutState(_FanoutFields):
+    """ComplexState for fan-outs: branches return only new messages and new metadata keys."""
+
     next: str
 
 
-class ComplexFanoutRoutedState(TypedDict):
+class ComplexFanoutRoutedState(_FanoutFields):
     """Fan-out whose branches all route on ``next`` in the same superstep (batch pipeline)."""
 
-    messages: Annotated[list[str], operator.add]
-    metadata: Annotated[dict[str, str], merge_dicts]
-    counter: int
-    status: str
     next: Annotated[str, last_write]
 
 
