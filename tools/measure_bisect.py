@@ -36,25 +36,16 @@ import git
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from e2e_history import (
-    IDS,
-    MAIN,
-    PY_CULPRIT,
-    RUST_CULPRIT,
-    SLOW_PY_ID,
-    SLOW_RUST_ID,
-    Sizes,
-    dashbench,
-    make_history,
-    private_target,
-    tail,
-)
+import e2e_history as e2e
 
 # About 2x in wall time on this machine: 3_nodes_simple 1.2 ms per invoke, 5_nodes_complex
 # 1.5 us (each measured with and without the edit).
-SIZES = Sizes(python_hashes=1300, rust_spins=400)
+SIZES = e2e.Sizes(python_hashes=1300, rust_spins=400)
 MACHINE = "bisect-under-load"
-CULPRITS = {"python": (SLOW_PY_ID, PY_CULPRIT), "rust": (SLOW_RUST_ID, RUST_CULPRIT)}
+CULPRITS = {
+    "python": (e2e.SLOW_PY_ID, e2e.PY_CULPRIT),
+    "rust": (e2e.SLOW_RUST_ID, e2e.RUST_CULPRIT),
+}
 
 
 def sample_load(stop: threading.Event, loads: list[float]) -> None:
@@ -63,11 +54,11 @@ def sample_load(stop: threading.Event, loads: list[float]) -> None:
 
 
 def nightly(root: Path, shas: list[str], env: dict[str, str]) -> dict[str, object]:
-    ids = "^(" + "|".join(re.escape(i) for i in IDS) + ")$"
+    ids = "^(" + "|".join(re.escape(i) for i in e2e.IDS) + ")$"
     names = r"(sequential_execution\.[A-Za-z.]*_(3_nodes_simple|5_nodes_complex)$"
     names += r"|conditional_branching\.[A-Za-z.]*_binary_conditional$)"
     started = time.monotonic()
-    proc = dashbench(
+    proc = e2e.dashbench(
         [
             "nightly", "--config", str(root / "asv.conf.json"),
             "--range", f"{shas[0]}^..{shas[-1]}",
@@ -78,7 +69,7 @@ def nightly(root: Path, shas: list[str], env: dict[str, str]) -> dict[str, objec
         {**env, "DASHBENCH_COUNTS_FILTER": ids},
     )  # fmt: skip
     took = time.monotonic() - started
-    gate = dashbench(
+    gate = e2e.dashbench(
         ["regressions", "--config", str(root / "asv.conf.json"), "--format", "json"], root, env
     )
     report = json.loads(gate.stdout) if gate.returncode in (0, 1) else {}
@@ -90,8 +81,8 @@ def nightly(root: Path, shas: list[str], env: dict[str, str]) -> dict[str, objec
         "gate_exit": gate.returncode,
         "regressions": sorted(found),
         "speedup_drops": drops,
-        "rust_drop_at_culprit": (SLOW_RUST_ID, shas[RUST_CULPRIT]) in drops,
-        "log_tail": "" if proc.returncode in (0, 1) else tail(proc),
+        "rust_drop_at_culprit": (e2e.SLOW_RUST_ID, shas[e2e.RUST_CULPRIT]) in drops,
+        "log_tail": "" if proc.returncode in (0, 1) else e2e.tail(proc),
     }
 
 
@@ -102,13 +93,13 @@ def bisect_runs(
     out = []
     for k in range(runs):
         started = time.monotonic()
-        proc = dashbench(
+        proc = e2e.dashbench(
             [
                 "bisect", criterion_id, shas[0], shas[-1],
                 "--lang", lang, "--metric", "time", "--rounds", str(rounds),
                 "--config", str(root / "asv.conf.json"), "--machine", MACHINE, "--json",
             ],
-            MAIN,  # this checkout's bisect, measuring the clone
+            e2e.MAIN,  # this checkout's bisect, measuring the clone
             env,
         )  # fmt: skip
         found = json.loads(proc.stdout) if proc.returncode == 0 else {}
@@ -119,7 +110,7 @@ def bisect_runs(
             "named": (found.get("commit") or "")[:12],
             "ratio": found["after"] / found["before"] if found.get("before") else None,
             "probes": [line for line in proc.stderr.splitlines() if line.startswith("probe ")],
-            "error": "" if proc.returncode == 0 else tail(proc),
+            "error": "" if proc.returncode == 0 else e2e.tail(proc),
         }
         print(f"{lang} bisection {k + 1}: {run}", flush=True)
         out.append(run)
@@ -141,10 +132,10 @@ def main() -> None:
     if root.is_dir():  # the history of an earlier run
         shas = git.Repo(root).git.rev_list("--reverse", "-8", "HEAD").split()
     else:
-        shas = make_history(root, SIZES)
+        shas = e2e.make_history(root, SIZES)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DASHBENCH_", "ASV_"))}
-    env["CARGO_TARGET_DIR"] = str(private_target(work / "target-nightly"))
-    bisect_env = {**env, "CARGO_TARGET_DIR": str(private_target(work / "target-bisect"))}
+    env["CARGO_TARGET_DIR"] = str(e2e.private_target(work / "target-nightly"))
+    bisect_env = {**env, "CARGO_TARGET_DIR": str(e2e.private_target(work / "target-bisect"))}
     langs = args.lang.split(",")
 
     stress = subprocess.Popen(["stress-ng", "--cpu", str(args.load)]) if args.load else None
