@@ -59,6 +59,7 @@ def test_entries_honour_the_umask(tmp_path: Path) -> None:
         (json.dumps({"schema": 1, "language": "rust", "counts": {"g/a": [-5]}}), "'counts'"),
         (json.dumps({"schema": 1, "language": "cobol", "counts": {}}), "malformed"),
         ("5", "not a JSON object"),
+        ("null", "holds null"),
     ],
 )
 def test_a_damaged_entry_is_an_error_naming_its_file(

@@ -268,6 +268,7 @@ def test_import_on_a_full_disk_is_named_and_keeps_the_entry(
         ({"schema": 1, "commit": "c", "records": "oops"}, "records must be array"),
         ({"schema": 1, "commit": "c", "records": [], "record_run": {"x": 3}}, "missing run"),
         ("[" * 100_000, "nested too deeply"),
+        ("null", "holds null"),
     ],
 )
 def test_a_damaged_store_entry_is_named_and_kept(
