@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{GraphError, Result};
-use crate::graph::GraphState;
+use crate::graph_state::GraphState;
 use crate::hash::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

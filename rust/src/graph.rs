@@ -3,12 +3,10 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-
 use crate::callback::Callback;
 use crate::checkpoint::Checkpointer;
 use crate::error::{GraphError, Result};
+pub use crate::graph_state::GraphState;
 use crate::hash::{HashMap, HashSet};
 
 /// The reserved target that ends a run.
@@ -19,11 +17,6 @@ pub const MAX_CONCURRENT_BRANCHES: usize = 64;
 
 /// DashFlow's default recursion limit, counted in steps (a parallel superstep is one step).
 pub const DEFAULT_RECURSION_LIMIT: usize = 25;
-
-/// What a graph state must offer: owned clones for branches and checkpoints, serde for
-/// file checkpoints and state diffs, `Send + 'static` for tokio tasks.
-pub trait GraphState: Clone + Send + Sync + Serialize + DeserializeOwned + 'static {}
-impl<T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static> GraphState for T {}
 
 /// Folds parallel branch results: the first branch is the base, later ones merge in order.
 pub trait MergeableState: GraphState {

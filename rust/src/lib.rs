@@ -9,6 +9,7 @@ pub mod checkpoint;
 pub mod error;
 pub mod executor;
 pub mod graph;
+pub mod graph_state;
 pub mod hash;
 pub mod states;
 pub mod stream;

@@ -1,14 +1,13 @@
 //! Graph-building helpers shared by several groups, and the timed-body shapes.
 
 use std::ops::RangeInclusive;
-use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::checkpointing::ScratchDir;
+use super::fresh::Fresh;
 use super::{black_box, describe, Harness};
 use crate::states::ComplexState;
-use crate::{CollectingCallback, CompiledGraph, GraphState, StateGraph, StreamMode, END};
+use crate::{CompiledGraph, GraphState, StateGraph, StreamMode, END};
 
 // ---------------------------------------------------------------- timed bodies
 
@@ -16,24 +15,6 @@ use crate::{CollectingCallback, CompiledGraph, GraphState, StateGraph, StreamMod
 pub(crate) fn invoke<H: Harness, S: GraphState>(h: &mut H, graph: &CompiledGraph<S>, state: fn() -> S) {
     h.describe(|| describe::invoke(graph, state()));
     h.iter_async(|| async { graph.invoke(state()).await.expect("invoke succeeds") });
-}
-
-/// One call's graph with its own new checkpointer or collecting callback (and a file
-/// checkpointer's scratch directory), built untimed before the call and dropped untimed after it.
-pub struct Fresh<S> {
-    pub graph: CompiledGraph<S>,
-    pub callback: Option<Arc<CollectingCallback<S>>>,
-    pub dir: Option<ScratchDir>,
-}
-
-impl<S> Fresh<S> {
-    pub fn new(graph: CompiledGraph<S>) -> Self {
-        Self {
-            graph,
-            callback: None,
-            dir: None,
-        }
-    }
 }
 
 /// Timed: `state()` + invoke on a graph whose checkpointer and callback `make` created for this

@@ -1,10 +1,9 @@
 //! docs/workloads.md §checkpointing: a checkpoint saved after every node, in memory or on disk.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use super::build::{invoke_fresh, linear_complex, processor_loop, Fresh};
+use super::build::{invoke_fresh, linear_complex, processor_loop};
+use super::fresh::{Fresh, ScratchDir};
 use super::{entry, Entry, Harness};
 use crate::states::ComplexState;
 use crate::{CompiledGraph, FileCheckpointer, MemoryCheckpointer, StateGraph};
@@ -40,36 +39,6 @@ pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
             )
         }),
     ]
-}
-
-/// A directory under $TMPDIR for one call's file checkpoints, removed when the call's output is
-/// dropped (untimed).
-pub struct ScratchDir(pub PathBuf);
-
-impl ScratchDir {
-    /// Zero-padded pid and sequence keep the path's length, and so the timed path handling,
-    /// the same from run to run.
-    pub fn new() -> Self {
-        static SEQ: AtomicU64 = AtomicU64::new(0);
-        let name = format!(
-            "dashflow_bench_{:010}_{:06}",
-            std::process::id(),
-            SEQ.fetch_add(1, Ordering::Relaxed)
-        );
-        Self(std::env::temp_dir().join(name))
-    }
-}
-
-impl Default for ScratchDir {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn node_completed(i: usize) -> String {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::build::Fresh;
+use super::fresh::Fresh;
 use crate::graph::{Edge, MAX_CONCURRENT_BRANCHES};
 use crate::{CompiledGraph, GraphEvent, GraphState, StreamEvent, StreamMode};
 

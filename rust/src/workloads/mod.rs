@@ -15,6 +15,7 @@ pub mod compilation;
 pub mod conditional_branching;
 pub mod describe;
 pub mod event_streaming;
+mod fresh;
 pub mod parallel_execution;
 pub mod read_only_optimization;
 pub mod real_world_scenarios;
@@ -24,8 +25,7 @@ pub mod stress_tests;
 pub mod tracing_overhead;
 
 pub use build::processor_loop;
-pub use build::Fresh;
-pub use checkpointing::ScratchDir;
+pub use fresh::{Fresh, ScratchDir};
 
 /// What runs a timed body repeatedly, after the caller has done the untimed setup.
 pub trait Harness {

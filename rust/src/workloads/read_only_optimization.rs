@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use super::build::{chain, invoke_fresh, linear_complex, names, Fresh};
+use super::build::{chain, invoke_fresh, linear_complex, names};
+use super::fresh::Fresh;
 use super::{entry, Entry, Harness};
 use crate::states::{ComplexState, LargeState};
 use crate::{CollectingCallback, GraphState, StateGraph, END};

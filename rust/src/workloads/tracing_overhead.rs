@@ -1,7 +1,8 @@
 //! docs/workloads.md §tracing_overhead: the plain invoke path with no subscriber.
 
-use super::build::{insert_items, invoke, invoke_fresh, set_status, worker_fanout, Fresh};
+use super::build::{insert_items, invoke, invoke_fresh, set_status, worker_fanout};
 use super::checkpointing::{checkpoint_3_nodes, checkpoint_5_nodes, memory_checkpointed};
+use super::fresh::Fresh;
 use super::{entry, Entry, Harness};
 use crate::states::ComplexState;
 use crate::CompiledGraph;
