@@ -135,12 +135,28 @@ def run_suite(
         run.problems.append(Problem(str(crate), str(exc)))
         return run
     cargo, env = _cargo(crate, bench, target_dir)
+    return run_titles([*cargo, "--"], titles, env, options, progress, cwd=crate)
+
+
+def run_titles(
+    launcher: list[str],
+    titles: list[str],
+    env: dict[str, str],
+    options: RunOptions,
+    progress: Say | None = None,
+    cwd: Path | None = None,
+) -> SuiteRun:
+    """Run these ids with ``launcher`` (``cargo bench ... --`` or a built executable's
+    ``--bench``) in a private CRITERION_HOME; after an abort, go on after the id that died."""
+    run = SuiteRun()
     with tempfile.TemporaryDirectory(prefix="criterion-home-") as home:
-        env["CRITERION_HOME"] = home
+        env = {**env, "CRITERION_HOME": home}
         remaining = titles
         while remaining:
             args = ["--noplot", *(QUICK_ARGS if options.quick else ()), *options.extra_args]
-            done = call([*cargo, "--", *args, exact_filter(remaining)], crate, env, progress)
+            done = call(
+                [*launcher, *args, exact_filter(remaining)], cwd or Path(home), env, progress
+            )
             measured = {_title(r.full_id) for r in read_tree(home).records}
             left = [t for t in remaining if t not in measured]
             if done.returncode == 0 or not left:
@@ -226,15 +242,12 @@ def run_executable(
 ) -> list[float]:
     """One Criterion run of one id with a built bench executable: its per-iteration times."""
     env = {**os.environ, "CARGO_TERM_COLOR": "never"}
-    with tempfile.TemporaryDirectory(prefix="criterion-home-") as home:
-        env["CRITERION_HOME"] = home
-        args = ["--bench", "--noplot", *extra_args, exact_filter([_title(criterion_id)])]
-        done = call([str(executable), *args], Path(home), env, None)
-        records = [r for r in read_tree(home).records if r.full_id == criterion_id]
-    if done.returncode != 0 or not records:
-        raise BridgeError(
-            f"{criterion_id}: {executable.name} exited {done.returncode}:\n{done.tail}"
-        )
+    titles = [_title(criterion_id)]
+    run = run_titles([str(executable), "--bench"], titles, env, RunOptions(extra_args=extra_args))
+    records = [r for r in run.records if r.full_id == criterion_id]
+    if not records:
+        why = run.failures[0] if run.failures else Failure(criterion_id, "no result", "")
+        raise BridgeError(f"{criterion_id}: {executable.name}: {why.reason}:\n{why.log}")
     return list(records[0].samples)
 
 
@@ -308,7 +321,7 @@ class Done:
     tail: str
 
 
-def call(cmd: list[str], cwd: Path, env: dict[str, str], progress: Say | None) -> Done:
+def call(cmd: list[str], cwd: Path | None, env: dict[str, str], progress: Say | None) -> Done:
     """Run a command, streaming its lines to ``progress``; keep the output and its tail."""
     lines: list[str] = []
     tail: collections.deque[str] = collections.deque(maxlen=LOG_TAIL)

@@ -29,6 +29,7 @@ from asv.results import Results
 from asv_config import asv_config, run_asv
 
 from dashbench import cli
+from rust_bridge.rounds import run_interleaved
 from rust_bridge.runner import RunOptions, run_commit
 from rust_bridge.settings import load_settings
 from rust_bridge.store import CriterionStore
@@ -156,6 +157,45 @@ def test_a_panicking_benchmark_fails_alone(
     failure = entry.failures["panicky/boom"]
     assert failure.reason.startswith("Criterion exited")
     assert "boom on purpose" in failure.log
+
+
+def test_interleaved_rounds_take_turns_and_pool_every_sample(
+    project, target_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, commits = project
+    settings = load_settings(root / "asv.conf.json")
+    monkeypatch.setenv("CARGO_TARGET_DIR", str(target_dir))
+    lines: list[str] = []
+    options = RunOptions(quick=True, filter="^throughput/")
+    entries = run_interleaved(
+        settings, commits, 3, options, CriterionStore(tmp_path / "store"), lines.append
+    )
+    turns = [line.split()[-1] for line in lines if line.startswith("criterion round ")]
+    first, second = (c[:8] for c in commits)
+    assert turns == [first, second, second, first, first, second]
+    for commit in commits:
+        entry = entries[commit]
+        assert set(entry.records) == set(MEASURED) and entry.failures == {}
+        assert entry.runs[-1]["rounds"] == 3 and entry.runs[-1]["interleaved"] == commits
+        record = entry.records[MEASURED[0]]
+        assert len(record.samples) == 3 * 10  # the suite's sample_size, in each of 3 rounds
+        assert record.median.lower <= record.median.point <= record.median.upper
+    before, after = (entries[c].records[MEASURED[0]].median.point for c in commits)
+    assert after > 3 * before  # 16x the work, as measured without rounds
+
+
+def test_an_id_that_panics_in_a_round_is_a_failure_of_the_commit(
+    project, target_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, commits = project
+    settings = replace(load_settings(root / "asv.conf.json"), rust_bench="panicky")
+    monkeypatch.setenv("CARGO_TARGET_DIR", str(target_dir))
+    store = CriterionStore(tmp_path / "store")
+    entry = run_interleaved(settings, commits[:1], 2, RunOptions(quick=True), store)[commits[0]]
+    assert set(entry.records) == {"panicky/before", "panicky/after"}
+    # Criterion's default sample_size (100), in each of the 2 rounds.
+    assert [len(r.samples) for r in entry.records.values()] == [200, 200]
+    assert "boom on purpose" in entry.failures["panicky/boom"].log
 
 
 def _asv(root: Path, home: Path, *args: str, commit: str | None = None) -> str:

@@ -29,8 +29,13 @@ from dashbench.pipeline.progress import Progress
 from dashbench.revisions import check_regex, option_safe
 from rust_bridge.errors import BridgeError
 from rust_bridge.manifest import load_manifest
+from rust_bridge.rounds import run_interleaved
 from rust_bridge.runner import RunOptions, run_commit
 from rust_bridge.store import CriterionStore
+
+# Rounds of a pull request's base and head on the Rust side: asv's default rounds, which
+# `asv run --interleave-rounds` alternates on the Python side.
+INTERLEAVED_ROUNDS = 2
 
 
 @dataclass(frozen=True)
@@ -86,12 +91,13 @@ def _log(line: str) -> None:
 
 
 @contextlib.contextmanager
-def _rust_failure_warns(what: str, commit: str) -> Iterator[None]:
+def _rust_failure_warns(what: str, commits: list[str]) -> Iterator[None]:
     """A Rust failure is a warning: the Python side and the other commits still run."""
     try:
         yield
     except BridgeError as exc:
-        print(f"warning: {what} at {commit[:8]}: {exc}", file=sys.stderr)
+        where = " ".join(c[:8] for c in commits)
+        print(f"warning: {what} at {where}: {exc}", file=sys.stderr)
 
 
 def _warn_failed(what: str, failures: Mapping[str, str]) -> None:
@@ -106,13 +112,36 @@ def rust_stage(job: AsvJob, commit: str, options: CommitOptions, progress: Progr
         progress.say(f"rust {commit[:8]}: already in the Criterion store, skipped")
         return
     run = RunOptions(filter=options.rust_filter, quick=options.quick)
-    with _rust_failure_warns("Rust suite", commit):
+    with _rust_failure_warns("Rust suite", [commit]):
         entry = run_commit(job.project.site.bridge, commit, run, progress=_log)
         progress.say(
             f"rust {commit[:8]}: {len(entry.records)} measured, {len(entry.failures)} failed, "
             f"{len(entry.problems)} problem(s)"
         )
         _warn_failed("Rust benchmark", {i: f.reason for i, f in entry.failures.items()})
+
+
+def rust_rounds_stage(
+    job: AsvJob, commits: list[str], options: CommitOptions, progress: Progress
+) -> None:
+    """The Criterion store for ``commits`` from rounds that take turns (a pull request's base
+    and head), as `asv_stage` interleaves the Python side; a Rust failure never stops it."""
+    todo = [c for c in commits if not _rust_done(job, c, options)]
+    for commit in sorted(set(commits) - set(todo)):
+        progress.say(f"rust {commit[:8]}: already in the Criterion store, skipped")
+    if not todo:
+        return
+    run = RunOptions(filter=options.rust_filter, quick=options.quick)
+    with _rust_failure_warns("Rust suite", todo):
+        entries = run_interleaved(
+            job.project.site.bridge, todo, INTERLEAVED_ROUNDS, run, progress=_log
+        )
+        for commit, entry in entries.items():
+            progress.say(
+                f"rust {commit[:8]}: {len(entry.records)} measured in {INTERLEAVED_ROUNDS} "
+                f"interleaved rounds, {len(entry.failures)} failed"
+            )
+            _warn_failed("Rust benchmark", {i: f.reason for i, f in entry.failures.items()})
 
 
 def rust_count_stage(job: AsvJob, commit: str, progress: Progress) -> None:
@@ -124,7 +153,7 @@ def rust_count_stage(job: AsvJob, commit: str, progress: Progress) -> None:
     settings = job.project.site.bridge
     items = load_manifest_of_counts(settings.count_manifest)
     options = PassOptions(filter=count_filter())
-    with _rust_failure_warns("Rust counts", commit):
+    with _rust_failure_warns("Rust counts", [commit]):
         if not wanted_ids(items, options, CountStore(settings.count_store).get(commit, "rust")):
             progress.say(f"rust counts {commit[:8]}: already in the count store, skipped")
             return
@@ -188,13 +217,17 @@ def benchmark_commits(
     *,
     interleave: bool = False,
 ) -> None:
-    """Rust stages, then asv, commit by commit; with ``interleave`` the Rust stages of every
-    commit first, then one ``asv run`` of them all with interleaved rounds (see `asv_stage`)."""
+    """Rust stages, then asv, commit by commit. With ``interleave`` (a pull request) the Rust
+    suite runs first in rounds that take turns between the commits (`rust_rounds_stage`), the
+    counts commit by commit, then one ``asv run`` of them all with interleaved rounds."""
     expected = ledger.expected_benchmarks(job)
     ledger.repair(job, commits, expected)
+    if interleave and options.time:
+        with progress.stage(f"rust, {len(commits)} commit(s), rounds interleaved"):
+            rust_rounds_stage(job, commits, options, progress)
     for i, commit in enumerate(commits, 1):
         position = f"commit {i}/{len(commits)}"
-        if options.time:
+        if options.time and not interleave:
             with progress.stage("rust", commit, position):
                 rust_stage(job, commit, options, progress)
         if options.instructions:
