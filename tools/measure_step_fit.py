@@ -31,7 +31,7 @@ from asv import _stats
 from asv.results import iter_results_for_machine
 from asv.step_detect import detect_regressions, detect_steps
 
-from dashbench.gate.speedup_drops import drops_in, level_changes, pair_threshold
+from dashbench.gate.speedup_drops import drops_in, level_changes, pair_threshold, side_cuts
 from dashbench.gate.steps import find_steps_up
 
 SIGMAS = (0.03, 0.1, 0.2)
@@ -86,15 +86,15 @@ def simulate_speedups(trials: int, rng: random.Random) -> None:
                         for i in range(n)
                     ]
                     speedups = [p / r for p, r in zip(python, rust, strict=True)]
-                    sides = level_changes(python) | level_changes(rust)
-                    counted = {before} if step > 1.0 else set()
+                    sides = side_cuts(level_changes(python), level_changes(rust))
+                    counted = side_cuts(set(), {before} if step > 1.0 else set())
                     found = {
                         "ratio": [
                             a
                             for _b, a, _v, _w in find_steps_up([1 / s for s in speedups], threshold)
                         ],
-                        "sides": [at for at, _b, _a in drops_in(speedups, sides, threshold)],
-                        "counts": [at for at, _b, _a in drops_in(speedups, counted, threshold)],
+                        "sides": [at for at, _, _ in drops_in(python, rust, sides, threshold)],
+                        "counts": [at for at, _, _ in drops_in(python, rust, counted, threshold)],
                     }
                     for name, where in found.items():
                         counts[name][0] += before in where and step > 1.0

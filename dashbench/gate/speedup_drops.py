@@ -9,8 +9,13 @@ changes level. The candidate commits are found side by side:
   cannot see (waiting, I/O) still shows as that side's own wall-time regression;
 - otherwise, where either side's wall-time series changes level in its own fit, the fit the
   gate uses for benchmarks (:mod:`dashbench.gate.steps`).
-At each candidate the speedup's median over the commits from the previous candidate up to it
-is compared with its median from it up to the next; a fall past the pair's threshold is a drop.
+At each candidate the speedup before it (the commits from the previous candidate) is compared
+with the speedup after it (up to the next); a fall past the pair's threshold is a drop. Each
+side's level is its median wall time, and a side that did not step at the candidate has one
+level across it: its median is taken over both stretches, so its own drift cannot pass for a
+change of the speedup. Under load (median load average 6, 8 commits) the Python side of a
+pair drifted 1.7x between neighbouring commits and hid a 1.75x Rust step from the per-commit
+speedups' medians; pooled, the drop is the Rust step alone.
 
 Why not fit the speedup series itself: it carries both sides' noise, measured minutes apart on
 a shared machine. With eight or so commits that noise hid a 2x drop under load that both sides'
@@ -66,32 +71,52 @@ def level_changes(values: list[float | None], threshold: float = 0.0) -> set[int
     }
 
 
+Cuts = dict[int, frozenset[str]]  # index of a new level -> the sides that step there
+
+
+def side_cuts(python: set[int], rust: set[int]) -> Cuts:
+    """Each side's level changes, merged: where a change is, and which sides it is on."""
+    return {
+        at: frozenset(side for side, cuts in (("python", python), ("rust", rust)) if at in cuts)
+        for at in python | rust
+    }
+
+
 def drops_in(
-    speedups: list[float], cuts: set[int], threshold: float
+    python: list[float], rust: list[float], cuts: Cuts, threshold: float
 ) -> list[tuple[int, float, float]]:
-    """(index of the first commit after a drop, median speedup before, median after)."""
-    bounds = [0, *sorted(c for c in cuts if 0 < c < len(speedups)), len(speedups)]
+    """(index of the first commit after a drop, speedup before, speedup after)."""
+    bounds = [0, *sorted(c for c in cuts if 0 < c < len(python)), len(python)]
     found = []
     for start, at, end in zip(bounds, bounds[1:-1], bounds[2:], strict=False):
-        before = statistics.median(speedups[start:at])
-        after = statistics.median(speedups[at:end])
+        levels = {}
+        for side, values in (("python", python), ("rust", rust)):
+            stepped = side in cuts[at]
+            levels[side] = (
+                statistics.median(values[start:at] if stepped else values[start:end]),
+                statistics.median(values[at:end] if stepped else values[start:end]),
+            )
+        before = levels["python"][0] / levels["rust"][0]
+        after = levels["python"][1] / levels["rust"][1]
         if before / after - 1.0 > threshold:
             found.append((at, before, after))
     return found
 
 
-def candidates(project: Project, pair: Pair, rows: list[PairResult]) -> set[int]:
+def candidates(project: Project, pair: Pair, rows: list[PairResult]) -> Cuts:
     """Where a side changes level: its instruction count past the count's threshold when both
     sides are counted at every commit, else its wall time in its own fit."""
     python = [r.python_instructions for r in rows]
     rust = [r.rust_instructions for r in rows]
     if None in python or None in rust:
-        return level_changes([r.python.median for r in rows]) | level_changes(
-            [r.rust.median for r in rows]
+        return side_cuts(
+            level_changes([r.python.median for r in rows]),
+            level_changes([r.rust.median for r in rows]),
         )
-    return level_changes(
-        python, project.threshold(count_name(pair.criterion_id, "python"))
-    ) | level_changes(rust, project.threshold(count_name(pair.criterion_id, "rust")))
+    return side_cuts(
+        level_changes(python, project.threshold(count_name(pair.criterion_id, "python"))),
+        level_changes(rust, project.threshold(count_name(pair.criterion_id, "rust"))),
+    )
 
 
 def find_speedup_drops(project: Project) -> list[SpeedupDrop]:
@@ -110,9 +135,10 @@ def find_speedup_drops(project: Project) -> list[SpeedupDrop]:
             if len(measured) < 2:
                 continue
             rows = [row for _, row in measured]
-            speedups = [row.speedup.value for row in rows if row.speedup is not None]
+            python, rust = [r.python.median for r in rows], [r.rust.median for r in rows]
             threshold = pair_threshold(project.threshold(pair.python), project.threshold(pair.rust))
-            for at, before, after in drops_in(speedups, candidates(project, pair, rows), threshold):
+            cuts = candidates(project, pair, rows)
+            for at, before, after in drops_in(python, rust, cuts, threshold):
                 last_good, commit = measured[at - 1][0], measured[at][0]
                 drops.append(
                     SpeedupDrop(
