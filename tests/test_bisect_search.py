@@ -23,8 +23,11 @@ class Machine:
     """Each call is one interleaved measurement: one load factor for all its commits, and in a
     burst each commit also gets its own large factor, as a swamped triple does."""
 
-    def __init__(self, loads: Iterator[float], bursts: set[int]) -> None:
+    def __init__(
+        self, loads: Iterator[float], bursts: set[int], lifts: dict[int, float] | None = None
+    ) -> None:
         self.loads, self.bursts, self.calls = loads, bursts, 0
+        self.lifts = lifts or {}  # call -> a factor on the probed commit alone
 
     def __call__(self, commits: list[str]) -> dict[str, float]:
         self.calls += 1
@@ -33,7 +36,8 @@ class Machine:
         for n, c in enumerate(commits):
             level = 2.0e-6 if COMMITS.index(c) >= CULPRIT else 1.0e-6
             swamp = (3.0, 1.2, 1.5)[n] if self.calls in self.bursts else 1.0
-            values[c] = level * load * swamp
+            lift = self.lifts.get(self.calls, 1.0) if n == 1 else 1.0
+            values[c] = level * load * swamp * lift
         return values
 
 
@@ -62,6 +66,17 @@ def test_a_swamped_probe_is_measured_again_not_judged() -> None:
     assert culprit == CULPRIT
     assert machine.calls == 5
     assert any("measuring again (1/3)" in line for line in said), said
+
+
+def test_a_probe_between_its_ends_is_measured_again_not_guessed() -> None:
+    """Commit 3 has the good code, but its first measurement reads 1.45x (just past the
+    midpoint of a 2x step, as seen at load 6): judged at once, it would have been bad."""
+    said: list[str] = []
+    machine = Machine(steady(), set(), lifts={2: 1.45})
+    culprit, _, _ = search(COMMITS, machine, TARGET, said.append)
+    assert culprit == CULPRIT
+    assert machine.calls == 5
+    assert any("0.54 of the way from its good end" in line for line in said), said
 
 
 def test_a_machine_that_never_settles_is_an_error_not_a_guess() -> None:

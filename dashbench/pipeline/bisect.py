@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import json
 import math
+import statistics
 import sys
 import time
 from collections.abc import Iterator
@@ -48,6 +49,7 @@ EXIT_CODES = (
 
 DEFAULT_ROUNDS = 3
 ATTEMPTS = 3  # measurements of one wall-time probe before giving up on the machine
+AMBIGUOUS = (1 / 3, 2 / 3)  # a probe's position between its ends that is measured again
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,12 @@ def search(
 ) -> tuple[int, float, float]:
     """Index of the first bad commit, and the values of its parent and of itself.
 
-    A wall-time probe whose own good and bad ends no longer show at least half the step seen
-    between GOOD and BAD was measured through a burst of load that swamped the step: it is
-    measured again (``ATTEMPTS`` times at most) instead of judged. Counts need no such check.
+    A wall-time probe is measured again (``ATTEMPTS`` times at most) instead of judged when its
+    own good and bad ends no longer show at least half the step seen between GOOD and BAD (a
+    burst of load swamped the step), or when it sits in the middle third between its ends on a
+    log scale (measured at load 6, a commit with the good end's code read 1.5x the good end,
+    just past the midpoint). Its position between the ends is then the mean over the attempts
+    that showed the step. Counts need neither check.
     """
     lo, hi = 0, len(commits) - 1
     ends = measure([commits[lo], commits[hi]])
@@ -125,23 +130,32 @@ def search(
         if hi - lo <= 1:
             break
         mid = (lo + hi) // 2
+        positions: list[float] = []  # 0 at the good end, 1 at the bad end, per attempt
         for attempt in range(1, ATTEMPTS + 1):
             values = measure([commits[lo], commits[mid], commits[hi]])
             low, value, high = (values[commits[i]] for i in (lo, mid, hi))
-            if exact or math.log(high / low) / step >= 0.5:
-                break
-            say(
-                f"probe {k}/{probes} {commits[mid][:12]}: its ends differ by only "
-                f"{high / low:.3f}x (GOOD..BAD: {math.exp(step):.3f}x); measuring again "
-                f"({attempt}/{ATTEMPTS})"
-            )
-        else:
+            shown = math.log(high / low) / step
+            if exact or shown >= 0.5:
+                positions.append(math.log(value / low) / math.log(high / low))
+                judged = low, value, high
+                where = statistics.mean(positions)
+                if exact or not AMBIGUOUS[0] < where < AMBIGUOUS[1]:
+                    break
+                why = f"it sits {where:.2f} of the way from its good end to its bad end"
+            else:
+                why = (
+                    f"its ends differ by only {high / low:.3f}x (GOOD..BAD: {math.exp(step):.3f}x)"
+                )
+            again = f"measuring again ({attempt}/{ATTEMPTS})"
+            say(f"probe {k}/{probes} {commits[mid][:12]}: {why}; {again}")
+        if not positions:
             raise DashbenchError(
                 f"{target.benchmark}: the load swamped the step at every one of {ATTEMPTS} "
                 "measurements of a probe; bisect the instruction count, or try more --rounds "
                 "on a quieter machine"
             )
-        bad = abs(math.log(value / low)) > abs(math.log(high / value))
+        bad = statistics.mean(positions) > 0.5
+        low, value, high = judged
         say(
             f"probe {k}/{probes} {commits[mid][:12]} {target.show(value)} "
             f"(good end {target.show(low)}, bad end {target.show(high)}): "
