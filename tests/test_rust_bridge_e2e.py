@@ -145,15 +145,23 @@ def test_store_holds_both_commits_with_provenance(stored) -> None:
     assert after > 3 * before
 
 
+@pytest.mark.parametrize("rounds", [None, 2], ids=["once", "interleaved"])
 def test_a_panicking_benchmark_fails_alone(
-    project, target_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project, target_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rounds: int | None
 ) -> None:
     root, commits = project
     settings = replace(load_settings(root / "asv.conf.json"), rust_bench="panicky")
     monkeypatch.setenv("CARGO_TARGET_DIR", str(target_dir))
     store = CriterionStore(tmp_path / "store")
-    entry = run_commit(settings, commits[0], RunOptions(quick=True), store=store)
+    if rounds is None:
+        entry = run_commit(settings, commits[0], RunOptions(quick=True), store=store)
+    else:
+        [entry] = run_interleaved(
+            settings, commits[:1], rounds, RunOptions(quick=True), store
+        ).values()
     assert set(entry.records) == {"panicky/before", "panicky/after"}
+    # Criterion's default sample_size (100) in each round, all pooled.
+    assert [len(r.samples) for r in entry.records.values()] == [100 * (rounds or 1)] * 2
     failure = entry.failures["panicky/boom"]
     assert failure.reason.startswith("Criterion exited")
     assert "boom on purpose" in failure.log
@@ -182,20 +190,6 @@ def test_interleaved_rounds_take_turns_and_pool_every_sample(
         assert record.median.lower <= record.median.point <= record.median.upper
     before, after = (entries[c].records[MEASURED[0]].median.point for c in commits)
     assert after > 3 * before  # 16x the work, as measured without rounds
-
-
-def test_an_id_that_panics_in_a_round_is_a_failure_of_the_commit(
-    project, target_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root, commits = project
-    settings = replace(load_settings(root / "asv.conf.json"), rust_bench="panicky")
-    monkeypatch.setenv("CARGO_TARGET_DIR", str(target_dir))
-    store = CriterionStore(tmp_path / "store")
-    entry = run_interleaved(settings, commits[:1], 2, RunOptions(quick=True), store)[commits[0]]
-    assert set(entry.records) == {"panicky/before", "panicky/after"}
-    # Criterion's default sample_size (100), in each of the 2 rounds.
-    assert [len(r.samples) for r in entry.records.values()] == [200, 200]
-    assert "boom on purpose" in entry.failures["panicky/boom"].log
 
 
 def _asv(root: Path, home: Path, *args: str, commit: str | None = None) -> str:
