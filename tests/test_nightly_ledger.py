@@ -14,13 +14,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from asv.machine import Machine, MachineCollection
 from test_merge import COMMIT, ENV, NAMES, write_shard
 from test_workflows import ROOT, dashbench_invocations
 
 from dashbench.cli import build_parser, main
 from dashbench.errors import DashbenchError
 from dashbench.pipeline import ledger
-from dashbench.pipeline.asvjob import AsvJob, open_job, open_project
+from dashbench.pipeline.asvjob import AsvJob, ensure_machine, open_job, open_project
 from dashbench.pipeline.progress import Progress
 from dashbench.pipeline.stages import CommitOptions, _rust_done
 from rust_bridge.reader import read_tree
@@ -133,6 +134,20 @@ def test_the_workflows_smoke_run_never_joins_the_real_series(
     assert main(["nightly", "--machine", smoke.machine, "--no-wait"]) == 2
     assert "suffix is kept for smoke runs" in capsys.readouterr().err
     assert not (repo / "results" / full.machine).exists()
+
+
+def test_a_lone_machine_of_another_name_is_not_taken_for_this_host(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """asv answers a request for this host's name with the only machine the file describes;
+    the results would then land under that machine, and the ledger (this host's) see none."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    MachineCollection.save("bisect-under-load", {"machine": "bisect-under-load"})
+    host = Machine.get_unique_machine_name()
+    assert MachineCollection.load(host)["machine"] == "bisect-under-load"  # asv's fallback
+    assert ensure_machine(host) == host
+    assert MachineCollection.load(host)["machine"] == host
+    assert MachineCollection.load("bisect-under-load")["machine"] == "bisect-under-load"
 
 
 def test_bad_range_is_a_clear_error(repo: Path) -> None:

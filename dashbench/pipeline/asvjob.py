@@ -98,11 +98,16 @@ def ensure_machine(name: str) -> str:
 
     A machine already described in ~/.asv-machine.json is left as its owner described it. A new
     one is recorded with asv's detected defaults under the requested name; `asv machine --yes
-    --machine NAME` would record the other fields as null instead.
+    --machine NAME` would record the other fields as null instead. When the file describes one
+    machine only, asv hands that one out for this host's own name, whatever it is called, and
+    its results would land under the other name, where the ledger never looks: so a described
+    machine counts only under its own name.
     """
     try:
-        MachineCollection.load(name)
+        known = MachineCollection.load(name).get("machine")
     except UserError:
+        known = None
+    if known != name:
         MachineCollection.save(name, {**Machine.get_defaults(), "machine": name})
     return name
 
