@@ -20,6 +20,7 @@ import time
 from collections.abc import Sequence
 
 from rust_bridge.checkout import resolve_sha
+from rust_bridge.errors import BridgeError
 from rust_bridge.output import Say
 from rust_bridge.reader import ESTIMATE_KINDS, BenchmarkRecord, Estimate
 from rust_bridge.runner import (
@@ -31,6 +32,7 @@ from rust_bridge.runner import (
     parse_list,
     provenance_of,
     run_titles,
+    with_effort,
 )
 from rust_bridge.settings import Settings
 from rust_bridge.store import CriterionStore, Failure, StoreEntry
@@ -47,23 +49,20 @@ def run_interleaved(
     """Measure ``commits`` turn about for ``rounds`` rounds; store and return each entry."""
     if rounds < 1:
         raise ValueError(f"rounds must be at least 1, got {rounds}")
-    options = options or RunOptions()
-    if not options.quick and not options.extra_args:
-        options = dataclasses.replace(options, extra_args=settings.criterion_args)
+    options = with_effort(settings, options)
     shas = [resolve_sha(settings.git_dir, c) for c in commits]
     store = store or CriterionStore(settings.store)
     env = {**os.environ, "CARGO_TERM_COLOR": "never"}
     started = time.monotonic()
     cache = executable_cache(settings)
-    built = {c: build_executable(settings, c, cache, progress) for c in shas}
+    launchers = {c: [str(build_executable(settings, c, cache, progress)), "--bench"] for c in shas}
+    titles = {c: _titles(launchers[c], options.filter, env) for c in shas}
     runs: dict[str, list[SuiteRun]] = {c: [] for c in shas}
     for k in range(rounds):
         for c in shas if k % 2 == 0 else shas[::-1]:
             if progress is not None:
                 progress(f"criterion round {k + 1}/{rounds} at {c[:8]}")
-            launcher = [str(built[c]), "--bench"]
-            titles = _titles(launcher, options.filter, env)
-            runs[c].append(run_titles(launcher, titles, env, options, progress))
+            runs[c].append(run_titles(launchers[c], titles[c], env, options, progress))
     provenance = provenance_of(settings.crate_dir(), settings, options, settings.cargo_target_dir())
     provenance.update(
         producer="runner",
@@ -80,7 +79,10 @@ def run_interleaved(
 
 
 def _titles(launcher: list[str], pattern: str | None, env: dict[str, str]) -> list[str]:
+    """The executable's ids in run order, listed once per commit (its ids do not change)."""
     listing = call([*launcher, "--list", *([] if pattern is None else [pattern])], None, env, None)
+    if listing.returncode != 0:
+        raise BridgeError(f"{launcher[0]} --list failed:\n{listing.tail}")
     return parse_list(listing.output)
 
 

@@ -67,6 +67,14 @@ class SuiteRun:
     problems: list[Problem] = field(default_factory=list)
 
 
+def with_effort(settings: Settings, options: RunOptions | None) -> RunOptions:
+    """``options`` with the configured Criterion effort, unless quick or given explicitly."""
+    options = options or RunOptions()
+    if not options.quick and not options.extra_args:
+        options = dataclasses.replace(options, extra_args=settings.criterion_args)
+    return options
+
+
 def run_commit(
     settings: Settings,
     commit: str,
@@ -80,9 +88,7 @@ def run_commit(
     ``checkout`` is used when it already holds ``commit`` (asv's ``$ASV_ENV_DIR/project``);
     otherwise a worktree is made at a fixed path beside the shared target dir.
     """
-    options = options or RunOptions()
-    if not options.quick and not options.extra_args:
-        options = dataclasses.replace(options, extra_args=settings.criterion_args)
+    options = with_effort(settings, options)
     commit = resolve_sha(settings.git_dir, commit)
     store = store or CriterionStore(settings.store)
     target_dir = settings.cargo_target_dir()
