@@ -84,13 +84,9 @@ def project_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cargo_env = {
         "CARGO_TARGET_DIR": os.environ.get("CARGO_TARGET_DIR", str(ROOT / "rust" / "target"))
     }
-    # asv's machine file goes to a home of our own; rustup and cargo keep theirs (the Rust
-    # counts build the crate inside asv's run).
-    homes = {
-        "RUSTUP_HOME": os.environ.get("RUSTUP_HOME", str(Path.home() / ".rustup")),
-        "CARGO_HOME": os.environ.get("CARGO_HOME", str(Path.home() / ".cargo")),
-    }
-    env = {**cargo_env, **homes, "HOME": str(work / "home")}
+    # asv's machine file goes to a home of our own; rustup and cargo keep theirs (conftest's
+    # private_home pins RUSTUP_HOME and CARGO_HOME for the session).
+    env = {**cargo_env, "HOME": str(work / "home")}
     id_filter = "^(" + "|".join(re.escape(p.criterion_id) for p in pairs) + ")$"
     _run(
         [str(bin_dir / "dashbench"), "criterion", "--config", "asv.conf.json", "run",
