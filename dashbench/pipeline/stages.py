@@ -57,6 +57,11 @@ class CommitOptions:
     def instructions(self) -> bool:
         return self.metric in ("instructions", "all")
 
+    @property
+    def criterion(self) -> RunOptions:
+        """How the Criterion runner measures these commits."""
+        return RunOptions(filter=self.rust_filter, quick=self.quick)
+
 
 def _rust_done(job: AsvJob, commit: str, options: CommitOptions) -> bool:
     """The store already holds this commit: every wanted id measured or failed, or a runner pass
@@ -111,9 +116,8 @@ def rust_stage(job: AsvJob, commit: str, options: CommitOptions, progress: Progr
     if _rust_done(job, commit, options):
         progress.say(f"rust {commit[:8]}: already in the Criterion store, skipped")
         return
-    run = RunOptions(filter=options.rust_filter, quick=options.quick)
     with _rust_failure_warns("Rust suite", [commit]):
-        entry = run_commit(job.project.site.bridge, commit, run, progress=_log)
+        entry = run_commit(job.project.site.bridge, commit, options.criterion, progress=_log)
         progress.say(
             f"rust {commit[:8]}: {len(entry.records)} measured, {len(entry.failures)} failed, "
             f"{len(entry.problems)} problem(s)"
@@ -131,10 +135,9 @@ def rust_rounds_stage(
         progress.say(f"rust {commit[:8]}: already in the Criterion store, skipped")
     if not todo:
         return
-    run = RunOptions(filter=options.rust_filter, quick=options.quick)
     with _rust_failure_warns("Rust suite", todo):
         entries = run_interleaved(
-            job.project.site.bridge, todo, INTERLEAVED_ROUNDS, run, progress=_log
+            job.project.site.bridge, todo, INTERLEAVED_ROUNDS, options.criterion, progress=_log
         )
         for commit, entry in entries.items():
             progress.say(
