@@ -4,41 +4,28 @@ use std::sync::Arc;
 
 use super::build::{invoke_fresh, linear_complex, processor_loop};
 use super::fresh::{Fresh, ScratchDir};
-use super::{entry, Entry, Harness};
 use crate::states::ComplexState;
 use crate::{CompiledGraph, FileCheckpointer, MemoryCheckpointer, StateGraph};
 
-pub const GROUP: &str = "checkpointing";
-
-pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
-    vec![
-        entry("memory_checkpoint_3_nodes", |h| {
-            let fresh = || Fresh::new(memory_checkpointed(checkpoint_3_nodes(), "bench_thread_1"));
-            invoke_fresh(h, fresh, ComplexState::new)
-        }),
-        entry("memory_checkpoint_5_nodes", |h| {
-            let fresh = || Fresh::new(memory_checkpointed(checkpoint_5_nodes(), "bench_thread_2"));
-            invoke_fresh(h, fresh, ComplexState::new)
-        }),
-        entry("memory_checkpoint_loop_5_iterations", |h| {
-            let fresh = || Fresh::new(memory_checkpointed(processor_loop(5), "bench_thread_3"));
-            invoke_fresh(h, fresh, ComplexState::new)
-        }),
-        entry("file_checkpoint_3_nodes", |h| {
-            invoke_fresh(
-                h,
-                || file_checkpointed(checkpoint_3_nodes(), "bench_file_thread_1"),
-                ComplexState::new,
-            )
-        }),
-        entry("file_checkpoint_5_nodes", |h| {
-            invoke_fresh(
-                h,
-                || file_checkpointed(checkpoint_5_nodes(), "bench_file_thread_2"),
-                ComplexState::new,
-            )
-        }),
-    ]
+group! { "checkpointing":
+    "memory_checkpoint_3_nodes" => |h| {
+        let fresh = || Fresh::new(memory_checkpointed(checkpoint_3_nodes(), "bench_thread_1"));
+        invoke_fresh(h, fresh, ComplexState::new)
+    },
+    "memory_checkpoint_5_nodes" => |h| {
+        let fresh = || Fresh::new(memory_checkpointed(checkpoint_5_nodes(), "bench_thread_2"));
+        invoke_fresh(h, fresh, ComplexState::new)
+    },
+    "memory_checkpoint_loop_5_iterations" => |h| {
+        let fresh = || Fresh::new(memory_checkpointed(processor_loop(5), "bench_thread_3"));
+        invoke_fresh(h, fresh, ComplexState::new)
+    },
+    "file_checkpoint_3_nodes" => |h| {
+        invoke_fresh(h, || file_checkpointed(checkpoint_3_nodes(), "bench_file_thread_1"), ComplexState::new)
+    },
+    "file_checkpoint_5_nodes" => |h| {
+        invoke_fresh(h, || file_checkpointed(checkpoint_5_nodes(), "bench_file_thread_2"), ComplexState::new)
+    },
 }
 
 fn node_completed(i: usize) -> String {

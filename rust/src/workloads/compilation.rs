@@ -1,18 +1,13 @@
 //! docs/workloads.md §compilation: build + compile, timed together.
 
 use super::build::{chain, compile, linear_complex, names, route_by_next};
-use super::{entry, Entry, Harness};
 use crate::states::{ComplexState, SimpleState};
 use crate::{StateGraph, END};
 
-pub const GROUP: &str = "compilation";
-
-pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
-    vec![
-        entry("simple_graph_3_nodes", |h| compile(h, simple_3_nodes)),
-        entry("complex_graph_10_nodes", |h| compile(h, complex_10_nodes)),
-        entry("graph_with_conditionals", |h| compile(h, conditional_graph)),
-    ]
+group! { "compilation":
+    "simple_graph_3_nodes" => |h| compile(h, simple_3_nodes),
+    "complex_graph_10_nodes" => |h| compile(h, complex_10_nodes),
+    "graph_with_conditionals" => |h| compile(h, conditional_graph),
 }
 
 pub fn simple_3_nodes() -> StateGraph<SimpleState> {

@@ -1,22 +1,13 @@
 //! docs/workloads.md §conditional_branching: routing by `next`, invoked.
 
 use super::build::{add_message, invoke, processor_loop, route_by_next};
-use super::{entry, Entry, Harness};
 use crate::states::ComplexState;
 use crate::{CompiledGraph, StateGraph, END};
 
-pub const GROUP: &str = "conditional_branching";
-
-pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
-    vec![
-        entry("binary_conditional", |h| {
-            invoke(h, &binary_conditional(), ComplexState::new)
-        }),
-        entry("loop_with_exit_condition", |h| invoke(h, &loop_5(), ComplexState::new)),
-        entry("multi_branch_4_routes", |h| {
-            invoke(h, &multi_branch(), ComplexState::new)
-        }),
-    ]
+group! { "conditional_branching":
+    "binary_conditional" => |h| invoke(h, &binary_conditional(), ComplexState::new),
+    "loop_with_exit_condition" => |h| invoke(h, &loop_5(), ComplexState::new),
+    "multi_branch_4_routes" => |h| invoke(h, &multi_branch(), ComplexState::new),
 }
 
 pub fn loop_5() -> CompiledGraph<ComplexState> {

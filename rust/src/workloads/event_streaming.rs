@@ -1,27 +1,14 @@
 //! docs/workloads.md §event_streaming: the pull-based stream, drained; no runtime.
 
 use super::build::{add_message, linear_complex, set_status, stream, worker_fanout};
-use super::{entry, Entry, Harness};
 use crate::states::ComplexState;
 use crate::{CompiledGraph, StreamMode};
 
-pub const GROUP: &str = "event_streaming";
-
-pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
-    vec![
-        entry("stream_values_5_nodes", |h| {
-            stream(h, &stream_5_nodes(), StreamMode::Values)
-        }),
-        entry("stream_events_5_nodes", |h| {
-            stream(h, &stream_5_nodes(), StreamMode::Events)
-        }),
-        entry("stream_updates_3_nodes_complex", |h| {
-            stream(h, &stream_3_nodes_complex(), StreamMode::Updates)
-        }),
-        entry("stream_parallel_3_workers", |h| {
-            stream(h, &stream_parallel(), StreamMode::Values)
-        }),
-    ]
+group! { "event_streaming":
+    "stream_values_5_nodes" => |h| stream(h, &stream_5_nodes(), StreamMode::Values),
+    "stream_events_5_nodes" => |h| stream(h, &stream_5_nodes(), StreamMode::Events),
+    "stream_updates_3_nodes_complex" => |h| stream(h, &stream_3_nodes_complex(), StreamMode::Updates),
+    "stream_parallel_3_workers" => |h| stream(h, &stream_parallel(), StreamMode::Values),
 }
 
 pub fn stream_5_nodes() -> CompiledGraph<ComplexState> {

@@ -9,6 +9,19 @@
 
 use std::future::Future;
 
+/// Declares a group's module items: `GROUP`, its Criterion name, and `table`, one
+/// `"function" => |h| body` row per id in bench order. Each body does the id's untimed setup and
+/// hands the timed part to the harness `h`; it must not capture, so it is a plain `fn(&mut H)`.
+macro_rules! group {
+    ($name:literal: $($function:literal => |$h:ident| $body:expr),+ $(,)?) => {
+        pub const GROUP: &str = $name;
+
+        pub(crate) fn table<H: super::Harness>() -> Vec<super::Entry<H>> {
+            vec![$(super::entry($function, |$h: &mut H| $body)),+]
+        }
+    };
+}
+
 mod build;
 pub mod checkpointing;
 pub mod compilation;

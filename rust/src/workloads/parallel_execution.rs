@@ -1,22 +1,13 @@
 //! docs/workloads.md §parallel_execution: fan-outs run as tokio tasks and merged, invoked.
 
 use super::build::{dispatch, fan_out, insert_items, invoke, join_counting, names, set_status, worker_fanout};
-use super::{entry, Entry, Harness};
 use crate::states::ComplexState;
 use crate::{CompiledGraph, StateGraph, END};
 
-pub const GROUP: &str = "parallel_execution";
-
-pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
-    vec![
-        entry("fanout_3_workers", |h| {
-            invoke(h, &fanout_3_workers(), ComplexState::new)
-        }),
-        entry("fanout_5_workers_heavy", |h| {
-            invoke(h, &fanout_5_heavy(), ComplexState::new)
-        }),
-        entry("two_stage_parallel", |h| invoke(h, &two_stage(), ComplexState::new)),
-    ]
+group! { "parallel_execution":
+    "fanout_3_workers" => |h| invoke(h, &fanout_3_workers(), ComplexState::new),
+    "fanout_5_workers_heavy" => |h| invoke(h, &fanout_5_heavy(), ComplexState::new),
+    "two_stage_parallel" => |h| invoke(h, &two_stage(), ComplexState::new),
 }
 
 pub fn fanout_3_workers() -> CompiledGraph<ComplexState> {

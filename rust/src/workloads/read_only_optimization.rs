@@ -5,27 +5,18 @@ use std::sync::Arc;
 
 use super::build::{chain, invoke_fresh, linear_complex, names};
 use super::fresh::Fresh;
-use super::{entry, Entry, Harness};
 use crate::states::{ComplexState, LargeState};
 use crate::{CollectingCallback, GraphState, StateGraph, END};
 
-pub const GROUP: &str = "read_only_optimization";
-
-pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
-    vec![
-        entry("5_read_only_nodes_with_callbacks", |h| {
-            invoke_fresh(h, || observed(read_only_chain::<ComplexState>(5)), ComplexState::new)
-        }),
-        entry("5_mutating_nodes_with_callbacks", |h| {
-            invoke_fresh(h, || observed(mutating_5_nodes()), ComplexState::new)
-        }),
-        entry("3_read_only_nodes_large_state", |h| {
-            invoke_fresh(h, || observed(read_only_chain::<LargeState>(3)), LargeState::new)
-        }),
-        entry("3_mutating_nodes_large_state", |h| {
-            invoke_fresh(h, || observed(large_mutating_3_nodes()), LargeState::new)
-        }),
-    ]
+group! { "read_only_optimization":
+    "5_read_only_nodes_with_callbacks" => |h| {
+        invoke_fresh(h, || observed(read_only_chain::<ComplexState>(5)), ComplexState::new)
+    },
+    "5_mutating_nodes_with_callbacks" => |h| invoke_fresh(h, || observed(mutating_5_nodes()), ComplexState::new),
+    "3_read_only_nodes_large_state" => |h| {
+        invoke_fresh(h, || observed(read_only_chain::<LargeState>(3)), LargeState::new)
+    },
+    "3_mutating_nodes_large_state" => |h| invoke_fresh(h, || observed(large_mutating_3_nodes()), LargeState::new),
 }
 
 /// Per call: a new collecting callback that keeps every event it is sent, as DashFlow's does.

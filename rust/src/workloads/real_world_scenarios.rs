@@ -2,24 +2,13 @@
 //! route, and a financial analysis fan-out.
 
 use super::build::{fan_out, insert_items, invoke, names, route_by_next, Step};
-use super::{entry, Entry, Harness};
 use crate::states::ComplexState;
 use crate::{CompiledGraph, StateGraph, END};
 
-pub const GROUP: &str = "real_world_scenarios";
-
-pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
-    vec![
-        entry("customer_service_router", |h| {
-            invoke(h, &customer_service(), ComplexState::new)
-        }),
-        entry("batch_processing_pipeline", |h| {
-            invoke(h, &batch_pipeline(), ComplexState::new)
-        }),
-        entry("financial_analysis_workflow", |h| {
-            invoke(h, &financial_analysis(), ComplexState::new)
-        }),
-    ]
+group! { "real_world_scenarios":
+    "customer_service_router" => |h| invoke(h, &customer_service(), ComplexState::new),
+    "batch_processing_pipeline" => |h| invoke(h, &batch_pipeline(), ComplexState::new),
+    "financial_analysis_workflow" => |h| invoke(h, &financial_analysis(), ComplexState::new),
 }
 
 fn specialist(message: &'static str, who: &'static str, may_escalate: bool) -> impl Step {

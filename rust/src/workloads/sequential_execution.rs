@@ -1,24 +1,13 @@
 //! docs/workloads.md §sequential_execution: linear chains, invoked.
 
 use super::build::{chain, invoke, linear_complex, names};
-use super::{entry, Entry, Harness};
 use crate::states::{ComplexState, SimpleState};
 use crate::CompiledGraph;
 
-pub const GROUP: &str = "sequential_execution";
-
-pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
-    vec![
-        entry("3_nodes_simple", |h| {
-            invoke(h, &sequential_3_simple(), SimpleState::new)
-        }),
-        entry("5_nodes_complex", |h| {
-            invoke(h, &sequential_5_complex(), ComplexState::new)
-        }),
-        entry("10_nodes_stress", |h| {
-            invoke(h, &sequential_10_stress(), ComplexState::new)
-        }),
-    ]
+group! { "sequential_execution":
+    "3_nodes_simple" => |h| invoke(h, &sequential_3_simple(), SimpleState::new),
+    "5_nodes_complex" => |h| invoke(h, &sequential_5_complex(), ComplexState::new),
+    "10_nodes_stress" => |h| invoke(h, &sequential_10_stress(), ComplexState::new),
 }
 
 pub fn sequential_3_simple() -> CompiledGraph<SimpleState> {

@@ -2,12 +2,9 @@
 //! each.
 
 use super::build::{chain, clone_state, fan_out, invoke, names, serialize};
-use super::{entry, Entry, Harness};
 use crate::bincode;
 use crate::states::{LargeState, MediumState, SmallState};
 use crate::{CompiledGraph, StateGraph, END};
-
-pub const GROUP: &str = "state_cloning";
 
 /// The two formats: compact serde_json and bincode 1.x.
 fn json<S: serde::Serialize>() -> (&'static str, fn(&S) -> String) {
@@ -18,34 +15,20 @@ fn binary<S: serde::Serialize>() -> (&'static str, fn(&S) -> Vec<u8>) {
     ("bincode", |s| bincode::serialize(s).expect("serializable"))
 }
 
-pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
-    vec![
-        entry("small_state_clone", |h| clone_state(h, SmallState::new)),
-        entry("medium_state_clone", |h| clone_state(h, MediumState::new)),
-        entry("large_state_clone", |h| clone_state(h, LargeState::new)),
-        entry("small_state_3_nodes", |h| invoke(h, &small_3_nodes(), SmallState::new)),
-        entry("medium_state_3_nodes", |h| {
-            invoke(h, &medium_3_nodes(), MediumState::new)
-        }),
-        entry("large_state_3_nodes", |h| invoke(h, &large_3_nodes(), LargeState::new)),
-        entry("medium_state_parallel_3_workers", |h| {
-            invoke(h, &medium_parallel(), MediumState::new)
-        }),
-        entry("small_state_json_serialize", |h| serialize(h, SmallState::new, json())),
-        entry("medium_state_json_serialize", |h| {
-            serialize(h, MediumState::new, json())
-        }),
-        entry("large_state_json_serialize", |h| serialize(h, LargeState::new, json())),
-        entry("small_state_bincode_serialize", |h| {
-            serialize(h, SmallState::new, binary())
-        }),
-        entry("medium_state_bincode_serialize", |h| {
-            serialize(h, MediumState::new, binary())
-        }),
-        entry("large_state_bincode_serialize", |h| {
-            serialize(h, LargeState::new, binary())
-        }),
-    ]
+group! { "state_cloning":
+    "small_state_clone" => |h| clone_state(h, SmallState::new),
+    "medium_state_clone" => |h| clone_state(h, MediumState::new),
+    "large_state_clone" => |h| clone_state(h, LargeState::new),
+    "small_state_3_nodes" => |h| invoke(h, &small_3_nodes(), SmallState::new),
+    "medium_state_3_nodes" => |h| invoke(h, &medium_3_nodes(), MediumState::new),
+    "large_state_3_nodes" => |h| invoke(h, &large_3_nodes(), LargeState::new),
+    "medium_state_parallel_3_workers" => |h| invoke(h, &medium_parallel(), MediumState::new),
+    "small_state_json_serialize" => |h| serialize(h, SmallState::new, json()),
+    "medium_state_json_serialize" => |h| serialize(h, MediumState::new, json()),
+    "large_state_json_serialize" => |h| serialize(h, LargeState::new, json()),
+    "small_state_bincode_serialize" => |h| serialize(h, SmallState::new, binary()),
+    "medium_state_bincode_serialize" => |h| serialize(h, MediumState::new, binary()),
+    "large_state_bincode_serialize" => |h| serialize(h, LargeState::new, binary()),
 }
 
 fn medium_node(i: usize) -> impl Fn(MediumState) -> MediumState {

@@ -1,32 +1,19 @@
 //! docs/workloads.md §stress_tests: 100 nodes, 10 conditional levels, 50 branches, 100 loops.
 
 use super::build::{invoke, join_counting, linear_complex, processor_loop, route_by_next, set_status, worker_fanout};
-use super::{entry, Entry, Harness};
 use crate::states::ComplexState;
 use crate::{CompiledGraph, StateGraph, END};
 
-pub const GROUP: &str = "stress_tests";
+group! { "stress_tests":
+    "large_graph_100_nodes" => |h| invoke(h, &hundred_nodes(), ComplexState::new),
+    "deep_nesting_10_levels" => |h| invoke(h, &deep_nesting(), ComplexState::new),
+    "wide_fanout_50_parallel_branches" => |h| invoke(h, &wide_fanout(), ComplexState::new),
+    "long_running_100_iterations" => |h| invoke(h, &long_running(), ComplexState::new),
+}
 
 /// The Python twins pass this explicitly on the 100-step stress ids; so does Rust
 /// (docs/workloads.md §stress_tests).
 const STRESS_RECURSION_LIMIT: usize = 1000;
-
-pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
-    vec![
-        entry("large_graph_100_nodes", |h| {
-            invoke(h, &hundred_nodes(), ComplexState::new)
-        }),
-        entry("deep_nesting_10_levels", |h| {
-            invoke(h, &deep_nesting(), ComplexState::new)
-        }),
-        entry("wide_fanout_50_parallel_branches", |h| {
-            invoke(h, &wide_fanout(), ComplexState::new)
-        }),
-        entry("long_running_100_iterations", |h| {
-            invoke(h, &long_running(), ComplexState::new)
-        }),
-    ]
-}
 
 pub fn deep_nesting() -> CompiledGraph<ComplexState> {
     let mut graph = StateGraph::new();

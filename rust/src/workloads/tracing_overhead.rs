@@ -3,26 +3,18 @@
 use super::build::{insert_items, invoke, invoke_fresh, set_status, worker_fanout};
 use super::checkpointing::{checkpoint_3_nodes, checkpoint_5_nodes, memory_checkpointed};
 use super::fresh::Fresh;
-use super::{entry, Entry, Harness};
 use crate::states::ComplexState;
 use crate::CompiledGraph;
 
-pub const GROUP: &str = "tracing_overhead";
-
-pub(crate) fn table<H: Harness>() -> Vec<Entry<H>> {
-    vec![
-        entry("5_nodes_no_subscriber", |h| {
-            let graph = checkpoint_5_nodes().compile().expect("valid graph");
-            invoke(h, &graph, ComplexState::new)
-        }),
-        entry("parallel_3_workers_no_subscriber", |h| {
-            invoke(h, &tracing_parallel(), ComplexState::new)
-        }),
-        entry("checkpoint_3_nodes_no_subscriber", |h| {
-            let fresh = || Fresh::new(memory_checkpointed(checkpoint_3_nodes(), "bench_tracing_overhead"));
-            invoke_fresh(h, fresh, ComplexState::new)
-        }),
-    ]
+group! { "tracing_overhead":
+    "5_nodes_no_subscriber" => |h| {
+        invoke(h, &checkpoint_5_nodes().compile().expect("valid graph"), ComplexState::new)
+    },
+    "parallel_3_workers_no_subscriber" => |h| invoke(h, &tracing_parallel(), ComplexState::new),
+    "checkpoint_3_nodes_no_subscriber" => |h| {
+        let fresh = || Fresh::new(memory_checkpointed(checkpoint_3_nodes(), "bench_tracing_overhead"));
+        invoke_fresh(h, fresh, ComplexState::new)
+    },
 }
 
 /// Compiled with merge: DashFlow's plain `compile()` rejects the fan-out
