@@ -30,16 +30,20 @@ mod callgrind {
     const START_INSTRUMENTATION: usize = BASE + 4;
     const STOP_INSTRUMENTATION: usize = BASE + 5;
 
+    /// Issues one request with its first argument; returns valgrind's answer, 0 natively.
+    ///
     /// amd64-linux: the `rol rdi` preamble marks `xchg rbx,rbx` as a request; rax points at the
-    /// arguments, rdx carries the default in and the result out. rdi ends up unchanged (3+13+61+51
-    /// = 128 bits of rotation).
-    #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+    /// arguments, rdx carries the default in and the result out; rdi is rotated by 3+13+61+51 =
+    /// 128 bits, so unchanged. arm64-linux: the `ror x12` preamble marks `orr x10,x10,x10`; x4
+    /// points at the arguments, x3 carries the default in and the result out.
     #[inline(always)]
     fn request(request: usize, arg1: usize) -> usize {
         let args: [usize; 6] = [request, arg1, 0, 0, 0, 0];
-        let result: usize;
-        // SAFETY: natively a sequence of no-ops that restores rdi; under valgrind, a client request
-        // that only reads `args`.
+        #[allow(unused_mut)] // written by the request on the two targets above
+        let mut result: usize = 0;
+        // SAFETY: natively a sequence of no-ops that restores the rotated register; under
+        // valgrind, a client request that only reads `args`.
+        #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
         unsafe {
             core::arch::asm!(
                 "rol rdi, 3",
@@ -48,21 +52,12 @@ mod callgrind {
                 "rol rdi, 51",
                 "xchg rbx, rbx",
                 in("rax") args.as_ptr(),
-                inout("rdx") 0usize => result,
+                inout("rdx") result,
                 options(nostack),
             );
         }
-        result
-    }
-
-    /// arm64-linux: the `ror x12` preamble marks `orr x10,x10,x10`; x4 points at the arguments,
-    /// x3 carries the default in and the result out.
-    #[cfg(all(target_arch = "aarch64", target_os = "linux"))]
-    #[inline(always)]
-    fn request(request: usize, arg1: usize) -> usize {
-        let args: [usize; 6] = [request, arg1, 0, 0, 0, 0];
-        let result: usize;
-        // SAFETY: as on amd64; x12 is rotated by 128 bits in total, so unchanged.
+        // SAFETY: as on amd64.
+        #[cfg(all(target_arch = "aarch64", target_os = "linux"))]
         unsafe {
             core::arch::asm!(
                 "ror x12, x12, #3",
@@ -71,20 +66,12 @@ mod callgrind {
                 "ror x12, x12, #61",
                 "orr x10, x10, x10",
                 in("x4") args.as_ptr(),
-                inout("x3") 0usize => result,
+                inout("x3") result,
                 options(nostack),
             );
         }
+        let _ = &args; // read by the request alone; on other targets, by nothing
         result
-    }
-
-    #[cfg(not(any(
-        all(target_arch = "x86_64", target_os = "linux"),
-        all(target_arch = "aarch64", target_os = "linux")
-    )))]
-    #[inline(always)]
-    fn request(_request: usize, _arg1: usize) -> usize {
-        0
     }
 
     #[inline(always)]
