@@ -161,23 +161,22 @@ fn content(event: &StreamEvent<ComplexState>) -> (String, usize, usize, String) 
     (node, state.messages.len(), state.metadata.len(), state.status.clone())
 }
 
+/// What each event of a drained stream carries, in order.
+fn streamed_content(graph: CompiledGraph<ComplexState>, mode: StreamMode) -> Vec<(String, usize, usize, String)> {
+    streamed(graph, mode).iter().map(content).collect()
+}
+
 #[test]
 fn event_streaming_content() {
     let row = |node: &str, messages, keys, status: &str| (node.to_string(), messages, keys, status.to_string());
-    let values: Vec<_> = streamed(suite::stream_5_nodes(), StreamMode::Values)
-        .iter()
-        .map(content)
-        .collect();
+    let values = streamed_content(suite::stream_5_nodes(), StreamMode::Values);
     let mut expected: Vec<_> = (1..=5)
         .map(|i| row(&format!("node{i}"), i + 1, 2, "initialized"))
         .collect();
     expected.push(row("done", 6, 2, "initialized"));
     assert_eq!(values, expected);
 
-    let events: Vec<_> = streamed(suite::stream_5_nodes(), StreamMode::Events)
-        .iter()
-        .map(content)
-        .collect();
+    let events = streamed_content(suite::stream_5_nodes(), StreamMode::Events);
     let mut expected = Vec::new();
     for i in 1..=5 {
         expected.push(row(&format!("start node{i}"), 0, 0, ""));
@@ -186,10 +185,7 @@ fn event_streaming_content() {
     expected.push(row("done", 6, 2, "initialized"));
     assert_eq!(events, expected);
 
-    let updates: Vec<_> = streamed(suite::stream_3_nodes_complex(), StreamMode::Updates)
-        .iter()
-        .map(content)
-        .collect();
+    let updates = streamed_content(suite::stream_3_nodes_complex(), StreamMode::Updates);
     let expected = vec![
         row("node1", 2, 12, "initialized"),
         row("node2", 3, 22, "initialized"),

@@ -67,6 +67,15 @@ fn fanout(workers: usize) -> StateGraph<ComplexState> {
     graph
 }
 
+/// `linear(n)`, compiled to save every step into `saver` under `thread`.
+fn checkpointed(n: u32, saver: Arc<dyn Checkpointer<ComplexState>>, thread: &str) -> CompiledGraph<ComplexState> {
+    linear(n)
+        .compile()
+        .unwrap()
+        .with_checkpointer(saver)
+        .with_thread_id(thread)
+}
+
 #[test]
 fn linear_graph_runs_every_node_in_order() {
     let result = block_on(linear(3).compile().unwrap().invoke(ComplexState::new())).unwrap();
@@ -234,11 +243,7 @@ fn validation_names_the_offending_node() {
 #[test]
 fn memory_checkpointer_records_every_node_with_parent_links() {
     let saver = Arc::new(MemoryCheckpointer::new());
-    let app = linear(3)
-        .compile()
-        .unwrap()
-        .with_checkpointer(saver.clone())
-        .with_thread_id("t1");
+    let app = checkpointed(3, saver.clone(), "t1");
     block_on(app.invoke(ComplexState::new())).unwrap();
     block_on(app.invoke(ComplexState::new())).unwrap();
     let saved = saver.list("t1").unwrap();
@@ -261,11 +266,7 @@ fn temp_dir(tag: &str) -> std::path::PathBuf {
 fn file_checkpointer_round_trips_through_json_files() {
     let dir = temp_dir("file");
     let saver = Arc::new(FileCheckpointer::new(&dir).unwrap());
-    let app = linear(3)
-        .compile()
-        .unwrap()
-        .with_checkpointer(saver.clone())
-        .with_thread_id("thread_a");
+    let app = checkpointed(3, saver.clone(), "thread_a");
     let result = block_on(app.invoke(ComplexState::new())).unwrap();
     let saved: Vec<dashbench_graph::Checkpoint<ComplexState>> = saver.list("thread_a").unwrap();
     assert_eq!(
@@ -281,11 +282,7 @@ fn file_checkpointer_round_trips_through_json_files() {
 
     // A reopened checkpointer continues the sequence instead of overwriting.
     let reopened = Arc::new(FileCheckpointer::new(&dir).unwrap());
-    let app = linear(1)
-        .compile()
-        .unwrap()
-        .with_checkpointer(reopened.clone())
-        .with_thread_id("thread_a");
+    let app = checkpointed(1, reopened.clone(), "thread_a");
     block_on(app.invoke(ComplexState::new())).unwrap();
     let latest: dashbench_graph::Checkpoint<ComplexState> = reopened.latest("thread_a").unwrap().unwrap();
     assert_eq!((latest.node.as_str(), latest.step), ("node1", 1));
