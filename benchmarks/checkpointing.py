@@ -20,7 +20,7 @@ from dashbench.workloads import checkpointing as wl
 from dashbench.workloads.common import ThreadIds, run_config
 from dashbench.workloads.states import make_complex
 
-from .common import approximate
+from .common import Invoked, invoke_table
 from .harness import InvokeTiming
 
 FILE_REASON = (
@@ -46,6 +46,11 @@ class Checkpointed(InvokeTiming):
         self.thread_ids = ThreadIds(self.thread)
         self.prime()
 
+    @property
+    def config(self) -> dict[str, Any]:
+        """A new thread per call, so no call resumes another's checkpoints."""
+        return run_config(self.thread_ids())
+
 
 class FileCheckpointed(Checkpointed):
     """Base for the file ids: a SQLite database in a temp dir made in setup, removed in teardown.
@@ -65,45 +70,45 @@ class FileCheckpointed(Checkpointed):
         self.storage.close()
 
 
-class MemoryCheckpoint3Nodes(Checkpointed):
-    build = staticmethod(wl.build_checkpoint_3_nodes)
-    thread = "bench_thread_1"
-
-    def time_memory_checkpoint_3_nodes(self):
-        return self.app.invoke(make_complex(), run_config(self.thread_ids()))
+def thread(name: str) -> dict[str, str]:
+    """The row's class attributes: DashFlow's thread id for the id, which LangGraph's extends."""
+    return {"thread": name}
 
 
-class MemoryCheckpoint5Nodes(Checkpointed):
-    build = staticmethod(wl.build_checkpoint_5_nodes)
-    thread = "bench_thread_2"
-
-    def time_memory_checkpoint_5_nodes(self):
-        return self.app.invoke(make_complex(), run_config(self.thread_ids()))
-
-
-class MemoryCheckpointLoop5Iterations(Checkpointed):
-    build = staticmethod(wl.build_checkpoint_loop_5_iterations)
-    thread = "bench_thread_3"
-
-    def time_memory_checkpoint_loop_5_iterations(self):
-        return self.app.invoke(make_complex(), run_config(self.thread_ids()))
-
-
-class FileCheckpoint3Nodes(FileCheckpointed):
-    build = staticmethod(wl.build_checkpoint_3_nodes)
-    thread = "bench_file_thread_1"
-
-    @approximate(FILE_REASON)
-    def time_file_checkpoint_3_nodes(self):
-        """Approximate: SqliteSaver stands in for DashFlow's FileCheckpointer (FILE_REASON)."""
-        return self.app.invoke(make_complex(), run_config(self.thread_ids()))
-
-
-class FileCheckpoint5Nodes(FileCheckpointed):
-    build = staticmethod(wl.build_checkpoint_5_nodes)
-    thread = "bench_file_thread_2"
-
-    @approximate(FILE_REASON)
-    def time_file_checkpoint_5_nodes(self):
-        """Approximate: SqliteSaver stands in for DashFlow's FileCheckpointer (FILE_REASON)."""
-        return self.app.invoke(make_complex(), run_config(self.thread_ids()))
+invoke_table(
+    globals(),
+    Checkpointed,
+    [
+        Invoked(
+            "memory_checkpoint_3_nodes", wl.build_checkpoint_3_nodes, attrs=thread("bench_thread_1")
+        ),
+        Invoked(
+            "memory_checkpoint_5_nodes", wl.build_checkpoint_5_nodes, attrs=thread("bench_thread_2")
+        ),
+        Invoked(
+            "memory_checkpoint_loop_5_iterations",
+            wl.build_checkpoint_loop_5_iterations,
+            attrs=thread("bench_thread_3"),
+        ),
+    ],
+)
+invoke_table(
+    globals(),
+    FileCheckpointed,
+    [
+        Invoked(
+            "file_checkpoint_3_nodes",
+            wl.build_checkpoint_3_nodes,
+            make_complex,
+            thread("bench_file_thread_1"),
+            FILE_REASON,
+        ),
+        Invoked(
+            "file_checkpoint_5_nodes",
+            wl.build_checkpoint_5_nodes,
+            make_complex,
+            thread("bench_file_thread_2"),
+            FILE_REASON,
+        ),
+    ],
+)

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
+from dashbench.workloads.states import make_complex
+
 F = TypeVar("F", bound=Callable[..., object])
 
 _LEADING_NUMBERS = {"3": "Three", "5": "Five", "10": "Ten"}
@@ -132,11 +134,14 @@ def define(
 
 
 class Invoked(NamedTuple):
-    """A table row: the id's function, its graph builder, its state maker, class attributes."""
+    """A table row: the id's function, its graph builder, its state maker, class attributes.
+
+    The builder's docstring says what the graph does; ``approximate`` why the sides differ.
+    """
 
     function: str
-    build: Callable[[], Any]
-    make: Callable[[], Any]
+    build: Callable[..., Any]
+    make: Callable[[], Any] = make_complex
     attrs: Mapping[str, Any] = MappingProxyType({})
     approximate: str | None = None  # why the two sides cannot do identical work; None: exact
 
@@ -148,7 +153,8 @@ def invoke_table(namespace: dict[str, Any], base: type, rows: Iterable[Invoked])
         timed = _invoking(row.make)
         if row.approximate is not None:
             approximate(row.approximate)(timed)
-        define(namespace, base, row.function, timed, build=staticmethod(row.build), **row.attrs)
+        attrs = {"__doc__": row.build.__doc__, **row.attrs}
+        define(namespace, base, row.function, timed, build=staticmethod(row.build), **attrs)
 
 
 def _invoking(make: Callable[[], Any]) -> Callable[[Any], Any]:

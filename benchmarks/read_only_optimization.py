@@ -15,9 +15,9 @@ from typing import Any
 
 from dashbench.workloads import read_only_optimization as wl
 from dashbench.workloads.common import run_config
-from dashbench.workloads.states import make_complex, make_large
+from dashbench.workloads.states import make_large
 
-from .common import approximate
+from .common import Invoked, invoke_table
 from .harness import InvokeTiming
 
 STATE_COPIES = (
@@ -53,44 +53,21 @@ class WithCallbacks(InvokeTiming):
         self.prime()
 
 
-class FiveReadOnlyNodesWithCallbacks(WithCallbacks):
-    """Approximate: see READ_ONLY."""
+LARGE = {"with_peakmem": True}
 
-    build = staticmethod(wl.build_read_only_complex)
-
-    @approximate(READ_ONLY)
-    def time_5_read_only_nodes_with_callbacks(self) -> Any:
-        return self.app.invoke(make_complex(), self.config)
-
-
-class FiveMutatingNodesWithCallbacks(WithCallbacks):
-    """Approximate: see MUTATING."""
-
-    build = staticmethod(wl.build_mutating_complex)
-
-    @approximate(MUTATING)
-    def time_5_mutating_nodes_with_callbacks(self) -> Any:
-        return self.app.invoke(make_complex(), self.config)
-
-
-class ThreeReadOnlyNodesLargeState(WithCallbacks):
-    """Approximate: see READ_ONLY. DashFlow's 8 large-state clones per call are not made."""
-
-    build = staticmethod(wl.build_read_only_large)
-    with_peakmem = True
-
-    @approximate(READ_ONLY)
-    def time_3_read_only_nodes_large_state(self) -> Any:
-        return self.app.invoke(make_large(), self.config)
-
-
-class ThreeMutatingNodesLargeState(WithCallbacks):
-    """Approximate: see MUTATING. DashFlow converts the ~229 KB state to JSON values twice
-    per node to diff it; LangGraph does no such diff."""
-
-    build = staticmethod(wl.build_mutating_large)
-    with_peakmem = True
-
-    @approximate(MUTATING)
-    def time_3_mutating_nodes_large_state(self) -> Any:
-        return self.app.invoke(make_large(), self.config)
+invoke_table(
+    globals(),
+    WithCallbacks,
+    [
+        Invoked(
+            "5_read_only_nodes_with_callbacks", wl.build_read_only_complex, approximate=READ_ONLY
+        ),
+        Invoked("5_mutating_nodes_with_callbacks", wl.build_mutating_complex, approximate=MUTATING),
+        Invoked(
+            "3_read_only_nodes_large_state", wl.build_read_only_large, make_large, LARGE, READ_ONLY
+        ),
+        Invoked(
+            "3_mutating_nodes_large_state", wl.build_mutating_large, make_large, LARGE, MUTATING
+        ),
+    ],
+)

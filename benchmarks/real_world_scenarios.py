@@ -5,12 +5,9 @@ See docs/workloads.md §real_world_scenarios.
 
 from __future__ import annotations
 
-from typing import Any
-
 from dashbench.workloads import real_world_scenarios as wl
-from dashbench.workloads.states import make_complex
 
-from .common import MERGED_STATE, approximate
+from .common import MERGED_STATE, Invoked, invoke_table
 from .harness import CompiledGraph
 
 BATCH = (
@@ -23,31 +20,16 @@ BATCH = (
 )
 
 
-class CustomerServiceRouter(CompiledGraph):
-    """classify_intent -> tech_specialist -> resolve on every fresh input (counter 1)."""
-
-    build = staticmethod(wl.build_customer_service_router)
-
-    def time_customer_service_router(self) -> Any:
-        return self.app.invoke(make_complex(), self.config)
-
-
-class BatchProcessingPipeline(CompiledGraph):
-    """Approximate. Path: receive_batch, processor1..5 in one superstep, handle_error,
-    aggregate_results once (deferred); final counter 13. See BATCH for why it differs."""
-
-    build = staticmethod(wl.build_batch_processing_pipeline)
-
-    @approximate(BATCH)
-    def time_batch_processing_pipeline(self) -> Any:
-        return self.app.invoke(make_complex(), self.config)
-
-
-class FinancialAnalysisWorkflow(CompiledGraph):
-    """gather_data, 3 analyzers in parallel, assess_risk once, standard_report (100 % 3 = 1)."""
-
-    build = staticmethod(wl.build_financial_analysis_workflow)
-
-    @approximate(MERGED_STATE)
-    def time_financial_analysis_workflow(self) -> Any:
-        return self.app.invoke(make_complex(), self.config)
+invoke_table(
+    globals(),
+    CompiledGraph,
+    [
+        Invoked("customer_service_router", wl.build_customer_service_router),
+        Invoked("batch_processing_pipeline", wl.build_batch_processing_pipeline, approximate=BATCH),
+        Invoked(
+            "financial_analysis_workflow",
+            wl.build_financial_analysis_workflow,
+            approximate=MERGED_STATE,
+        ),
+    ],
+)

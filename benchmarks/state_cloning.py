@@ -61,7 +61,6 @@ def _prepared(
     number: int,
     operation: Callable[[Any], Any],
     reason: str | None,
-    doc: str | None,
 ) -> None:
     """Define the class of one clone or serialize row: ``operation`` on the prepared state."""
 
@@ -75,43 +74,24 @@ def _prepared(
         PreparedState,
         function,
         timed,
-        __doc__=doc,
         make=staticmethod(make),
         number=number,
         with_peakmem=make is make_large,
     )
 
 
-# function id, state, calls a sample, timed operation, approximate reason, docstring
+# function id, state, calls a sample, timed operation, approximate reason
 for _row in [
-    (
-        "small_state_clone", make_small, 2000, wl.clone, CLONE,
-        "Approximate: deepcopy of three scalars against a derived Clone.",
-    ),
-    (
-        "medium_state_clone", make_medium, 200, wl.clone, CLONE,
-        "Approximate: deepcopy shares the 200 strings a Rust Clone duplicates.",
-    ),
-    (
-        "large_state_clone", make_large, 20, wl.clone, CLONE,
-        "Approximate: deepcopy shares the 2,000 strings but copies the ten 10 KB bytearrays.",
-    ),
-    ("small_state_json_serialize", make_small, 2000, wl.to_json, None, None),
-    ("medium_state_json_serialize", make_medium, 500, wl.to_json, None, None),
-    ("large_state_json_serialize", make_large, 3, wl.to_json, None, None),
-    (
-        "small_state_bincode_serialize", make_small, 2000, wl.to_pickle, PICKLE,
-        "Approximate: pickle writes 62 B where bincode writes 25 B.",
-    ),
-    (
-        "medium_state_bincode_serialize", make_medium, 500, wl.to_pickle, PICKLE,
-        "Approximate: pickle writes 2,127 B where bincode writes 3,294 B.",
-    ),
-    (
-        "large_state_bincode_serialize", make_large, 100, wl.to_pickle, PICKLE,
-        "Approximate: pickle writes 126,243 B where bincode writes 136,174 B.",
-    ),
-]:  # fmt: skip
+    ("small_state_clone", make_small, 2000, wl.clone, CLONE),
+    ("medium_state_clone", make_medium, 200, wl.clone, CLONE),
+    ("large_state_clone", make_large, 20, wl.clone, CLONE),
+    ("small_state_json_serialize", make_small, 2000, wl.to_json, None),
+    ("medium_state_json_serialize", make_medium, 500, wl.to_json, None),
+    ("large_state_json_serialize", make_large, 3, wl.to_json, None),
+    ("small_state_bincode_serialize", make_small, 2000, wl.to_pickle, PICKLE),
+    ("medium_state_bincode_serialize", make_medium, 500, wl.to_pickle, PICKLE),
+    ("large_state_bincode_serialize", make_large, 100, wl.to_pickle, PICKLE),
+]:
     _prepared(*_row)
 
 invoke_table(
@@ -130,12 +110,7 @@ invoke_table(
             "medium_state_parallel_3_workers",
             wl.build_medium_parallel_3_workers,
             make_medium,
-            {
-                "number": 3,
-                "__doc__": "LangGraph ends with data 103 and counters 400; DashFlow's whole-state "
-                "merge gives 303 and 300. Same topology and node work: the difference is how "
-                "each framework merges.",
-            },
+            {"number": 3},
             MERGED_STATE,
         ),
     ],

@@ -12,13 +12,10 @@ See docs/workloads.md §stress_tests.
 
 from __future__ import annotations
 
-from typing import Any
-
 from dashbench.workloads import stress_tests as wl
 from dashbench.workloads.common import RECURSION_LIMIT, run_config
-from dashbench.workloads.states import make_complex
 
-from .common import MERGED_STATE, approximate
+from .common import MERGED_STATE, Invoked, invoke_table
 from .harness import CompiledGraph
 
 WIDE = (
@@ -44,46 +41,19 @@ class StressGraph(CompiledGraph):
         self.prime()
 
 
-class LargeGraph100Nodes(StressGraph):
-    """node0 -> ... -> node99: counter 100 and 101 messages."""
+LOOPING = {"recursion_limit": wl.STRESS_RECURSION_LIMIT}
 
-    build = staticmethod(wl.build_large_graph_100_nodes)
-    recursion_limit = wl.STRESS_RECURSION_LIMIT
-
-    def time_large_graph_100_nodes(self) -> Any:
-        return self.app.invoke(make_complex(), self.config)
-
-
-class DeepNesting10Levels(StressGraph):
-    """level0 -> ... -> level9, each hop through a one-route conditional edge on ``next``."""
-
-    build = staticmethod(wl.build_deep_nesting_10_levels)
-    number = 3
-
-    def time_deep_nesting_10_levels(self) -> Any:
-        return self.app.invoke(make_complex(), self.config)
-
-
-class WideFanout50ParallelBranches(StressGraph):
-    """start fans out to worker0..49 in one superstep; collect runs once (counter 52).
-
-    ``max_concurrency`` is pinned (common.MAX_CONCURRENCY), so the 50 tasks share a pool of
-    8 threads, started inside the timed call, where DashFlow runs 50 tokio tasks (64 at most)
-    on a runtime built untimed (WIDE).
-    """
-
-    build = staticmethod(wl.build_wide_fanout_50_parallel_branches)
-
-    @approximate(WIDE)
-    def time_wide_fanout_50_parallel_branches(self) -> Any:
-        return self.app.invoke(make_complex(), self.config)
-
-
-class LongRunning100Iterations(StressGraph):
-    """processor loops on itself 100 times: counter 100 and 101 messages."""
-
-    build = staticmethod(wl.build_long_running_100_iterations)
-    recursion_limit = wl.STRESS_RECURSION_LIMIT
-
-    def time_long_running_100_iterations(self) -> Any:
-        return self.app.invoke(make_complex(), self.config)
+invoke_table(
+    globals(),
+    StressGraph,
+    [
+        Invoked("large_graph_100_nodes", wl.build_large_graph_100_nodes, attrs=LOOPING),
+        Invoked("deep_nesting_10_levels", wl.build_deep_nesting_10_levels, attrs={"number": 3}),
+        Invoked(
+            "wide_fanout_50_parallel_branches",
+            wl.build_wide_fanout_50_parallel_branches,
+            approximate=WIDE,
+        ),
+        Invoked("long_running_100_iterations", wl.build_long_running_100_iterations, attrs=LOOPING),
+    ],
+)

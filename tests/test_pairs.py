@@ -83,8 +83,8 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 def test_a_changed_marker_shows_up_as_drift(tmp_path: Path, table: list) -> None:
     suite = _suite_copy(tmp_path)
-    method = "    def time_memory_checkpoint_3_nodes(self):\n"
-    _edit(suite / "checkpointing.py", method, '    @approximate("changed on purpose")\n' + method)
+    row = 'attrs=thread("bench_thread_1")'
+    _edit(suite / "checkpointing.py", row, row + ', approximate="changed on purpose"')
     drift = diff_pairs(table, build_pairs(suite, MANIFEST))
     assert drift == [
         "checkpointing/memory_checkpoint_3_nodes: pairing is 'exact' in the table, "

@@ -7,6 +7,7 @@ import pytest
 from langgraph.errors import GraphRecursionError
 
 from benchmarks import stress_tests as bench
+from dashbench.workloads.states import make_complex
 from dashbench.workloads.stress_tests import STRESS_RECURSION_LIMIT
 
 
@@ -50,4 +51,4 @@ def test_100_steps_fail_under_dashflows_default_limit(run_benchmark):
     """The explicit limit matters: at DashFlow's 25 steps the loop cannot finish."""
     instance, _ = run_benchmark(bench.LongRunning100Iterations, "time_long_running_100_iterations")
     with pytest.raises(GraphRecursionError):
-        instance.app.invoke(bench.make_complex(), {**instance.config, "recursion_limit": 25})
+        instance.app.invoke(make_complex(), {**instance.config, "recursion_limit": 25})

@@ -70,10 +70,12 @@ def build_mutating_complex() -> CompiledStateGraph:
 
 
 def build_read_only_large() -> CompiledStateGraph:
+    """DashFlow's side also clones the large state into each of its 8 events a call."""
     return linear_graph(LargeState, [(f"node{i}", read_only) for i in range(1, 4)]).compile()
 
 
 def build_mutating_large() -> CompiledStateGraph:
+    """DashFlow's side also converts the ~229 KB state to JSON values twice a node, to diff it."""
     return linear_graph(
         LargeState, [(f"node{i}", large_processed(i)) for i in range(1, 4)]
     ).compile()

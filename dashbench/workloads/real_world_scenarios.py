@@ -68,6 +68,7 @@ def resolve(state: ComplexState) -> dict[str, Any]:
 
 
 def build_customer_service_router() -> CompiledStateGraph:
+    """classify_intent -> tech_specialist -> resolve on every fresh input (counter 1)."""
     graph = StateGraph(ComplexState)
     graph.add_node("classify_intent", classify_intent)
     graph.add_node("billing_specialist", specialist("billing", "Billing specialist", True))
@@ -181,6 +182,7 @@ def standard_report(_state: ComplexFanoutState) -> dict[str, Any]:
 
 
 def build_financial_analysis_workflow() -> CompiledStateGraph:
+    """gather_data, 3 analyzers in parallel, assess_risk once, standard_report (100 % 3 = 1)."""
     graph = StateGraph(ComplexFanoutState)
     graph.add_node("gather_data", gather_data)
     graph.add_node("assess_risk", assess_risk)

@@ -106,6 +106,8 @@ def build_large_3_nodes() -> CompiledStateGraph:
 
 
 def build_medium_parallel_3_workers() -> CompiledStateGraph:
+    """LangGraph ends with data 103 and counters 400; DashFlow's whole-state merge gives 303
+    and 300. Same topology and node work: the difference is how each framework merges."""
     graph = StateGraph(MediumMergeState)
     graph.add_node("start", pass_through)
     graph.add_node("collect", pass_through)

@@ -26,6 +26,7 @@ LOOP_ITERATIONS = 100
 
 
 def build_large_graph_100_nodes() -> CompiledStateGraph:
+    """node0 -> ... -> node99: counter 100 and 101 messages."""
     steps = [(f"node{i}", complex_step(i, "Node {}")) for i in range(CHAIN_NODES)]
     return linear_graph(ComplexState, steps).compile()
 
@@ -81,4 +82,5 @@ def build_wide_fanout_50_parallel_branches() -> CompiledStateGraph:
 
 
 def build_long_running_100_iterations() -> CompiledStateGraph:
+    """processor loops on itself 100 times: counter 100 and 101 messages."""
     return counting_loop(LOOP_ITERATIONS)
