@@ -118,13 +118,21 @@ def declare(cls: type) -> None:
 
 
 def define(
-    namespace: dict[str, Any], base: type, function: str, timed: Callable[..., Any], **attrs: Any
+    namespace: dict[str, Any],
+    base: type,
+    function: str,
+    timed: Callable[..., Any],
+    reason: str | None = None,
+    **attrs: Any,
 ) -> None:
     """Put the class of one table row into a module's ``namespace``, as a class statement would.
 
-    ``timed`` becomes its ``time_<function>`` and ``attrs`` its class attributes; ``base``'s
-    ``__init_subclass__`` then declares it like a written class.
+    ``timed`` becomes its ``time_<function>``, marked approximate when the row gives a
+    ``reason``, and ``attrs`` its class attributes; ``base``'s ``__init_subclass__`` then
+    declares it like a written class.
     """
+    if reason is not None:
+        approximate(reason)(timed)
     name = class_name(function)
     timed.__name__ = f"time_{function}"
     timed.__qualname__ = f"{name}.{timed.__name__}"
@@ -150,11 +158,8 @@ def invoke_table(namespace: dict[str, Any], base: type, rows: Iterable[Invoked])
     """Define a class per row that times ``State::new()`` + ``invoke`` on the graph that
     ``base.setup`` compiled with the row's ``build``."""
     for row in rows:
-        timed = _invoking(row.make)
-        if row.approximate is not None:
-            approximate(row.approximate)(timed)
-        attrs = {"__doc__": row.build.__doc__, **row.attrs}
-        define(namespace, base, row.function, timed, build=staticmethod(row.build), **attrs)
+        attrs = {"__doc__": row.build.__doc__, "build": staticmethod(row.build), **row.attrs}
+        define(namespace, base, row.function, _invoking(row.make), row.approximate, **attrs)
 
 
 def _invoking(make: Callable[[], Any]) -> Callable[[Any], Any]:

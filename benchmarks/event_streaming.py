@@ -8,11 +8,13 @@ See docs/workloads.md §event_streaming.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dashbench.workloads import event_streaming as wl
 from dashbench.workloads.common import count_chunks, require_stream_mode
 from dashbench.workloads.states import make_complex
 
-from .common import approximate
+from .common import define
 from .harness import CompiledGraph
 
 EVENTS_REASON = (
@@ -36,41 +38,36 @@ PARALLEL_REASON = (
 )
 
 
-class StreamValues5Nodes(CompiledGraph):
-    build = staticmethod(wl.build_stream_5_nodes)
+class Streamed(CompiledGraph):
+    """A stream id: ``mode`` is the LangGraph stream mode that stands in for DashFlow's."""
 
-    def time_stream_values_5_nodes(self):
-        return count_chunks(self.app.stream(make_complex(), self.config, stream_mode="values"))
-
-
-class StreamEvents5Nodes(CompiledGraph):
-    build = staticmethod(wl.build_stream_5_nodes)
+    mode: str
 
     def setup(self) -> None:
-        require_stream_mode(wl.EVENTS_MODE)
+        require_stream_mode(self.mode)
         super().setup()
 
-    @approximate(EVENTS_REASON)
-    def time_stream_events_5_nodes(self):
-        """Approximate: LangGraph's debug stream stands in for DashFlow's Events (EVENTS_REASON)."""
-        return count_chunks(
-            self.app.stream(make_complex(), self.config, stream_mode=wl.EVENTS_MODE)
-        )
+
+def _streaming(mode: str) -> Callable[[Streamed], int]:
+    def timed(self: Streamed) -> int:
+        return count_chunks(self.app.stream(make_complex(), self.config, stream_mode=mode))
+
+    return timed
 
 
-class StreamUpdates3NodesComplex(CompiledGraph):
-    build = staticmethod(wl.build_stream_updates_3_nodes)
-
-    @approximate(UPDATES_REASON)
-    def time_stream_updates_3_nodes_complex(self):
-        """Approximate: node-output chunks, no status, next or Done (UPDATES_REASON)."""
-        return count_chunks(self.app.stream(make_complex(), self.config, stream_mode="updates"))
-
-
-class StreamParallel3Workers(CompiledGraph):
-    build = staticmethod(wl.build_stream_parallel_3_workers)
-
-    @approximate(PARALLEL_REASON)
-    def time_stream_parallel_3_workers(self):
-        """Approximate: one parallel superstep, not chained workers (PARALLEL_REASON)."""
-        return count_chunks(self.app.stream(make_complex(), self.config, stream_mode="values"))
+# function id, graph builder, LangGraph stream mode, approximate reason
+for _function, _build, _mode, _reason in [
+    ("stream_values_5_nodes", wl.build_stream_5_nodes, "values", None),
+    ("stream_events_5_nodes", wl.build_stream_5_nodes, wl.EVENTS_MODE, EVENTS_REASON),
+    ("stream_updates_3_nodes_complex", wl.build_stream_updates_3_nodes, "updates", UPDATES_REASON),
+    ("stream_parallel_3_workers", wl.build_stream_parallel_3_workers, "values", PARALLEL_REASON),
+]:
+    define(
+        globals(),
+        Streamed,
+        _function,
+        _streaming(_mode),
+        _reason,
+        build=staticmethod(_build),
+        mode=_mode,
+    )

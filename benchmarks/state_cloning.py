@@ -17,7 +17,7 @@ from typing import Any
 from dashbench.workloads import state_cloning as wl
 from dashbench.workloads.states import make_large, make_medium, make_small
 
-from .common import MERGED_STATE, Invoked, approximate, define, invoke_table
+from .common import MERGED_STATE, Invoked, define, invoke_table
 from .harness import Calibrated, CompiledGraph
 
 CLONE = (
@@ -67,13 +67,12 @@ def _prepared(
     def timed(self: PreparedState) -> Any:
         return operation(self.state)
 
-    if reason is not None:
-        approximate(reason)(timed)
     define(
         globals(),
         PreparedState,
         function,
         timed,
+        reason,
         make=staticmethod(make),
         number=number,
         with_peakmem=make is make_large,

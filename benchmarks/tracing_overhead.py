@@ -5,14 +5,11 @@ See docs/workloads.md §tracing_overhead.
 
 from __future__ import annotations
 
-from typing import Any
-
 from dashbench.workloads import checkpointing
 from dashbench.workloads import tracing_overhead as wl
-from dashbench.workloads.common import run_config
 from dashbench.workloads.states import make_complex
 
-from .checkpointing import Checkpointed
+from .checkpointing import Checkpointed, thread
 from .common import MERGED_STATE, Invoked, invoke_table
 from .harness import CompiledGraph
 
@@ -29,13 +26,15 @@ invoke_table(
         ),
     ],
 )
-
-
-class Checkpoint3NodesNoSubscriber(Checkpointed):
-    """checkpointing/memory_checkpoint_3_nodes again, under DashFlow's thread name."""
-
-    build = staticmethod(checkpointing.build_checkpoint_3_nodes)
-    thread = "bench_tracing_overhead"
-
-    def time_checkpoint_3_nodes_no_subscriber(self) -> Any:
-        return self.app.invoke(make_complex(), run_config(self.thread_ids()))
+# checkpointing/memory_checkpoint_3_nodes again, under DashFlow's thread name.
+invoke_table(
+    globals(),
+    Checkpointed,
+    [
+        Invoked(
+            "checkpoint_3_nodes_no_subscriber",
+            checkpointing.build_checkpoint_3_nodes,
+            attrs=thread("bench_tracing_overhead"),
+        ),
+    ],
+)
