@@ -234,8 +234,8 @@ def test_failing_python_and_panicking_rust_benchmark_still_publish_the_rest(
     head = _commit(
         clone, "rust/src/workloads/sequential_execution.rs",
         "invoke(h, &sequential_10_stress(), ComplexState::new)",
-        'assert!(std::hint::black_box(false), "broken on purpose");\n'
-        "            invoke(h, &sequential_10_stress(), ComplexState::new)",
+        '{ assert!(std::hint::black_box(false), "broken on purpose"); '
+        "invoke(h, &sequential_10_stress(), ComplexState::new) }",
         "make the Rust 10-node benchmark panic",
     )  # fmt: skip
     run = nightly(clone)
