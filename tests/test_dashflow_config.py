@@ -78,7 +78,7 @@ def test_settings_point_at_the_foreign_repository(layout, monkeypatch) -> None:
     assert settings.git_dir == foreign.resolve()
     assert resolve_sha(settings.git_dir, "main") == commit
     assert settings.crate_dir() == foreign.resolve() / CRATE
-    assert (settings.crate_dir() / "benches" / "graph_benchmarks.rs").is_file()
+    assert (settings.crate_dir() / "Cargo.toml").is_file()
     assert settings.rust_bench == "graph_benchmarks"
     assert settings.store == conf_dir.resolve() / ".asv" / "criterion"
     assert settings.manifest.resolve() == CHECKOUT / "benchmarks" / "criterion_manifest.json"
