@@ -17,7 +17,7 @@ macro_rules! group {
         pub const GROUP: &str = $name;
 
         pub(crate) fn table<H: super::Harness>() -> Vec<super::Entry<H>> {
-            vec![$(super::entry($function, |$h: &mut H| $body)),+]
+            vec![$(super::Entry { function: $function, run: |$h: &mut H| $body }),+]
         }
     };
 }
@@ -82,10 +82,6 @@ pub fn black_box<T>(dummy: T) -> T {
 pub(crate) struct Entry<H> {
     function: &'static str,
     run: fn(&mut H),
-}
-
-pub(crate) fn entry<H>(function: &'static str, run: fn(&mut H)) -> Entry<H> {
-    Entry { function, run }
 }
 
 /// Builds a group's table for one harness type.
